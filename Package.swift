@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, data flowing one way (see README "Architecture"):
+// Packet → Net → Probe → Stats → Monitor → Report/TUI → tracemap.
+// Enrich sits beside them and only knows the Model.
+let package = Package(
+    name: "tracemap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tracemap", targets: ["tracemap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C shims only: accessors for C globals and macros, nothing clever.
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb",
+                       providers: [.apt(["libmaxminddb-dev"])]),
+        .target(name: "CNetShim"),
+
+        .target(name: "TracemapModel"),
+        .target(name: "TracemapPacket", dependencies: ["TracemapModel"]),
+        .target(name: "TracemapNet", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        .target(name: "TracemapProbe", dependencies: [
+            "TracemapModel", "TracemapPacket", "TracemapNet",
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+        .target(name: "TracemapStats", dependencies: [
+            "TracemapModel",
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+        .target(name: "TracemapMonitor", dependencies: [
+            "TracemapModel", "TracemapProbe", "TracemapStats",
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+        .target(name: "TracemapEnrich", dependencies: [
+            "TracemapModel", "TracemapNet", "TracemapPacket", "CMaxMindDB",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats"]),
+        .target(name: "TracemapTUI", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
+            "CNcursesw",
+        ], resources: [.copy("Resources")]),
+        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        .executableTarget(name: "tracemap", dependencies: [
+            "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "UnitTests", dependencies: [
+            "TracemapModel", "TracemapPacket", "TracemapStats", "TracemapMonitor", "TracemapReport",
+            "TracemapEnrich", "TracemapTUI", "TracemapSim", "TracemapProbe", "TracemapNet",
+        ]),
+        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// TracemapEnrich: placeholder until its first file lands.

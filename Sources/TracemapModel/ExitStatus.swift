@@ -1,0 +1,20 @@
+/// The documented exit codes of every tracemap command (README "Exit codes").
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    /// The trace ran but the destination never answered (trace), or an alert fired (watch --fail-on-alert).
+    case destinationNotReached = 1
+    /// A wrong flag or option value.
+    case usage = 2
+    /// The host name does not resolve, or has no address of the requested family.
+    case unknownHost = 3
+    /// No probe method can open here: no privileges, ping sockets not allowed.
+    case noPermission = 4
+    /// No route to the target, or the network refused every send.
+    case network = 5
+    /// A trace or recording file, or a database, cannot be read.
+    case badInput = 6
+    /// The terminal cannot host the TUI (not a terminal, no terminfo).
+    case terminal = 7
+    /// Interrupted by SIGINT (128 + 2), after a final report.
+    case interrupted = 130
+}

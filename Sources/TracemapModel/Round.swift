@@ -1,0 +1,90 @@
+import Foundation
+
+/// One pass over the path: a probe per TTL (per flow, per query) up to the destination.
+public struct Round: Codable, Sendable, Hashable {
+    public var index: Int
+    public var startedAt: Date
+    public var endedAt: Date
+    public var probes: [ProbeRecord]
+
+    public init(index: Int, startedAt: Date, endedAt: Date, probes: [ProbeRecord]) {
+        self.index = index
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.probes = probes
+    }
+
+    /// The lowest TTL at which the destination answered, if it did.
+    public var destinationTTL: Int? {
+        probes.filter { $0.reply?.kind.isFromDestination == true }.map(\.ttl).min()
+    }
+
+    public enum CodingKeys: String, CodingKey {
+        case index = "round", startedAt = "start", endedAt = "end", probes
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        index = try c.decode(Int.self, forKey: .index)
+        startedAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .startedAt))
+        endedAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .endedAt))
+        probes = try c.decode([ProbeRecord].self, forKey: .probes)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(index, forKey: .index)
+        try c.encode(startedAt.timeIntervalSince1970, forKey: .startedAt)
+        try c.encode(endedAt.timeIntervalSince1970, forKey: .endedAt)
+        try c.encode(probes, forKey: .probes)
+    }
+}
+
+/// What to probe and how: the plain option struct every engine takes (parsing stays in the executable).
+public struct ProbeOptions: Codable, Sendable, Hashable {
+    public var protocolKind: ProbeProtocol = .icmp
+    /// Destination port for UDP/TCP; nil means the protocol default (UDP 33434, TCP 80).
+    public var port: UInt16?
+    /// Probes per TTL in a one-shot trace.
+    public var queries: Int = 3
+    /// At most this many probes in flight at once.
+    public var parallelRequests: Int = 18
+    public var firstTTL: Int = 1
+    public var maxHops: Int = 30
+    /// Total IP packet size in bytes; nil means the smallest that carries tracemap's probe payload.
+    public var packetSize: Int?
+    public var tos: UInt8 = 0
+    public var source: IPAddress?
+    public var device: String?
+    /// Milliseconds between two sends.
+    public var sendInterval: Double = 0
+    /// Milliseconds between the first sends of two consecutive TTLs.
+    public var ttlInterval: Double = 0
+    /// Milliseconds a probe may wait for its reply at most.
+    public var timeout: Double = 1000
+    /// Distinct Paris flows per TTL.
+    public var flows: Int = 1
+
+    public init() {}
+
+    public var destinationPort: UInt16 {
+        port ?? (protocolKind == .tcp ? 80 : 33434)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case protocolKind = "protocol", port, queries, parallelRequests = "parallel_requests", firstTTL = "first_ttl"
+        case maxHops = "max_hops", packetSize = "packet_size", tos, source, device
+        case sendInterval = "send_interval_ms", ttlInterval = "ttl_interval_ms", timeout = "timeout_ms", flows
+    }
+}
+
+/// A resolved target: the name the user gave and the address probed.
+public struct TraceTarget: Codable, Sendable, Hashable {
+    public var name: String
+    public var address: IPAddress
+
+    public init(name: String, address: IPAddress) {
+        self.name = name
+        self.address = address
+    }
+}

@@ -1,0 +1,1 @@
+// TracemapNet: placeholder until its first file lands.

@@ -1,0 +1,1 @@
+// TracemapPacket: placeholder until its first file lands.

@@ -1,0 +1,1 @@
+// TracemapReport: placeholder until its first file lands.

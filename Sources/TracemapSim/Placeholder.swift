@@ -1,0 +1,1 @@
+// TracemapSim: placeholder until its first file lands.

@@ -1,0 +1,1 @@
+// TracemapTUI: placeholder until its first file lands.

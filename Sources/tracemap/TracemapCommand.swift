@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct TracemapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tracemap")
+}
