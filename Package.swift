@@ -54,10 +54,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "UnitTests", dependencies: [
-            "TracemapModel", "TracemapPacket", "TracemapStats", "TracemapMonitor", "TracemapReport",
-            "TracemapEnrich", "TracemapTUI", "TracemapSim", "TracemapProbe", "TracemapNet",
-        ]),
+        // One test target per layer, so a layer's tests build without the others.
+        .testTarget(name: "PacketTests", dependencies: ["TracemapPacket", "TracemapModel"]),
+        .testTarget(name: "StatsTests", dependencies: ["TracemapStats", "TracemapModel"]),
+        .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
+                                                         "TracemapModel"]),
+        .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel"]),
+        .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel"]),
+        .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
+                                                     "TracemapModel"]),
+        // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel"]),
     ],
     swiftLanguageModes: [.v6]

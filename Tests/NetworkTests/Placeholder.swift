@@ -1,1 +1,3 @@
 import XCTest
+
+final class NetworkPlaceholder: XCTestCase {}
