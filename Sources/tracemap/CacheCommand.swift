@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct CacheCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cache", abstract: "Not built yet.")
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct TUICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tui", abstract: "Not built yet.")
+}

@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+
+/// The result of a finished process.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs processes for the network tests: plain commands, commands inside a namespace, and the built binary.
+enum Shell {
+    /// The `tracemap` binary built beside this test bundle.
+    static var tracemapBinary: String {
+        let bundle = Bundle(for: BundleToken.self).bundleURL
+        var directory = bundle.deletingLastPathComponent()
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory = directory.deletingLastPathComponent() }
+        return directory.appendingPathComponent("tracemap").path
+    }
+
+    /// Runs a command to its end and returns its status and output. Never throws for a non-zero status.
+    @discardableResult
+    static func run(_ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        do { try process.run() } catch {
+            return ProcessResult(status: -1, stdout: "", stderr: "cannot start \(arguments): \(error)")
+        }
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try? inPipe.fileHandleForWriting.close()
+        // Read both pipes while the process runs, so a chatty process never blocks on a full pipe.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let deadline = DispatchTime.now() + timeout
+        if group.wait(timeout: deadline) == .timedOut {
+            process.terminate()
+            group.wait()
+        }
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Whether these tests may build namespaces: root on Linux with `ip` available.
+    static var canBuildNamespaces: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+            || getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/sbin/ip")
+    }
+}
+
+private final class BundleToken {}
+
+/// A network namespace the test made itself; removed (with every process in it) on `destroy` or deinit.
+final class Namespace: @unchecked Sendable {
+    let name: String
+    private var destroyed = false
+
+    /// Creates `tm-<tag>-<pid>-<n>` with loopback up.
+    init(tag: String) throws {
+        name = "tm-\(tag)-\(getpid())-\(Namespace.nextSerial())"
+        let made = Shell.run(["ip", "netns", "add", name])
+        guard made.status == 0 else { throw NamespaceError(message: "ip netns add \(name): \(made.stderr)") }
+        try ip("link", "set", "lo", "up")
+    }
+
+    private static let counter = Counter()
+    private static func nextSerial() -> Int { counter.next() }
+
+    /// Runs `ip ARGS` inside the namespace; throws on failure.
+    func ip(_ arguments: String...) throws {
+        let result = exec(["ip"] + arguments)
+        guard result.status == 0 else {
+            throw NamespaceError(message: "ip \(arguments.joined(separator: " ")) in \(name): \(result.stderr)")
+        }
+    }
+
+    func sysctl(_ setting: String) {
+        exec(["sysctl", "-q", "-w", setting])
+    }
+
+    /// Runs a command inside the namespace to its end.
+    @discardableResult
+    func exec(_ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) -> ProcessResult {
+        Shell.run(["ip", "netns", "exec", name] + arguments, input: input, timeout: timeout)
+    }
+
+    /// Starts a long-running command inside the namespace; the caller terminates it.
+    func spawn(_ arguments: [String], stdout: FileHandle? = nil, stderr: FileHandle? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", name] + arguments
+        process.standardOutput = stdout ?? FileHandle.nullDevice
+        process.standardError = stderr ?? FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Kills every process left in the namespace, then deletes it.
+    func destroy() {
+        guard !destroyed else { return }
+        destroyed = true
+        let pids = Shell.run(["ip", "netns", "pids", name]).stdout.split(separator: "\n")
+        for pid in pids { kill(pid_t(pid) ?? 0, SIGKILL) }
+        Shell.run(["ip", "netns", "del", name])
+    }
+
+    deinit { destroy() }
+}
+
+struct NamespaceError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+private final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
