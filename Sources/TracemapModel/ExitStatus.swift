@@ -3,8 +3,8 @@ public enum ExitStatus: Int32, Sendable {
     case success = 0
     /// The trace ran but the destination never answered (trace), or an alert fired (watch --fail-on-alert).
     case destinationNotReached = 1
-    /// A wrong flag or option value.
-    case usage = 2
+    /// A wrong flag or option value (EX_USAGE of sysexits.h, as swift-argument-parser uses).
+    case usage = 64
     /// The host name does not resolve, or has no address of the requested family.
     case unknownHost = 3
     /// No probe method can open here: no privileges, ping sockets not allowed.

@@ -1,5 +1,6 @@
 import Foundation
 import TracemapModel
+import TracemapNet
 
 /// Why probing cannot start; each case prints as one line that says how to fix it.
 public enum ProbeSetupError: Error, CustomStringConvertible, Sendable {
@@ -31,19 +32,130 @@ public enum ProbeSetupError: Error, CustomStringConvertible, Sendable {
 
 /// The door to the probe engine: resolves targets and opens the best probe method this process may use.
 public enum ProbeEngine {
-    /// Resolves a host name or address literal to the address to probe (first of the requested family).
+    /// Resolves a host name or address literal (getaddrinfo) to the address to probe: the first of the
+    /// requested family, else the first IPv4, else the first IPv6 address.
     public static func resolve(_ name: String, family: IPAddress.Family?) throws(ProbeSetupError) -> TraceTarget {
         if let address = IPAddress(name) {
             if let family, address.family != family { throw .noAddressInFamily(name, family) }
             return TraceTarget(name: name, address: address)
         }
-        throw .unknownHost(name)
+        let addresses = lookUp(name)
+        guard !addresses.isEmpty else { throw .unknownHost(name) }
+        if let family {
+            guard let match = addresses.first(where: { $0.family == family }) else {
+                throw .noAddressInFamily(name, family)
+            }
+            return TraceTarget(name: name, address: match)
+        }
+        return TraceTarget(name: name, address: addresses.first { $0.family == .v4 } ?? addresses[0])
     }
 
-    /// Opens sockets for `target` with `options` (raw when allowed, else the unprivileged fallbacks) and returns
-    /// the prober. Drops privileges once every socket is open when `dropPrivileges` is set.
+    private static func lookUp(_ name: String) -> [IPAddress] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(name, nil, &hints, &list) == 0 else { return [] }
+        defer { freeaddrinfo(list) }
+        var addresses: [IPAddress] = []
+        var entry = list
+        while let current = entry {
+            if let decoded = current.pointee.ai_addr.flatMap({ SocketAddress.decode(UnsafeRawPointer($0)) }) {
+                addresses.append(decoded.address)
+            }
+            entry = current.pointee.ai_next
+        }
+        return addresses
+    }
+
+    /// The source address the kernel would use towards `target` (a connected UDP socket sends nothing).
+    public static func routeSource(to target: IPAddress, device: String?) throws(ProbeSetupError) -> IPAddress {
+        do throws(SocketError) {
+            let socket = try Socket(family: target.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: 0)
+            if let device { try socket.bind(toDevice: device) }
+            try socket.connect(target, port: 33434)
+            return try socket.localAddress().address
+        } catch {
+            if error.code == EPERM, device != nil {
+                throw .noPermission("cannot bind to device \(device!): needs root or CAP_NET_RAW")
+            }
+            if error.code == ENODEV { throw .invalidOption("no such device: \(device ?? "")") }
+            throw .noRoute("no route to \(target): \(String(cString: strerror(error.code)))")
+        }
+    }
+
+    /// Opens sockets for `target` with `options` — raw when allowed, else the unprivileged method of the
+    /// protocol — and returns the prober. Drops privileges once every socket is open when `dropPrivileges`.
     public static func open(target: TraceTarget, options: ProbeOptions,
                             dropPrivileges: Bool = true) throws(ProbeSetupError) -> any PathProber {
-        throw .noPermission("probe engine not built yet")
+        try validate(options)
+        let source: IPAddress
+        if let chosen = options.source {
+            guard chosen.family == target.address.family else {
+                throw .invalidOption("source \(chosen) and target \(target.address) are of different families")
+            }
+            source = chosen
+        } else {
+            source = try routeSource(to: target.address, device: options.device)
+        }
+        let transport = try openTransport(target: target.address, options: options, source: source)
+        if dropPrivileges { Privileges.drop() }
+        return Prober(target: target, options: options, transport: transport)
+    }
+
+    private static func openTransport(target: IPAddress, options: ProbeOptions,
+                                      source: IPAddress) throws(ProbeSetupError) -> ProbeTransport {
+        if Privileges.canOpenRawSockets {
+            do throws(SocketError) {
+                return try RawTransport(target: target, options: options, source: source)
+            } catch where error.code == EPERM || error.code == EACCES {
+                // A container may deny raw sockets even to root: the unprivileged methods may still work.
+            } catch {
+                throw describe(error)
+            }
+        }
+        do throws(SocketError) {
+            switch options.protocolKind {
+            case .icmp: return try PingSocketTransport(target: target, options: options, source: source)
+            case .udp: return try UDPRecvErrTransport(target: target, options: options, source: source)
+            case .tcp: return TCPConnectTransport(target: target, options: options, source: source)
+            }
+        } catch {
+            throw describe(error)
+        }
+    }
+
+    private static func describe(_ error: SocketError) -> ProbeSetupError {
+        switch error.code {
+        case EPERM, EACCES:
+            return .noPermission(
+                "no probe method is allowed for this user: run as root, or `sudo setcap cap_net_raw+ep "
+                + "$(command -v tracemap)`, or allow ICMP ping sockets with "
+                + "`sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"` (or use -P udp)")
+        case EADDRNOTAVAIL:
+            return .invalidOption("the source address is not on this machine (\(error))")
+        case ENODEV:
+            return .invalidOption("no such device (\(error))")
+        default:
+            return .noRoute("cannot open probe sockets: \(error)")
+        }
+    }
+
+    private static func validate(_ options: ProbeOptions) throws(ProbeSetupError) {
+        guard (1...255).contains(options.firstTTL) else { throw .invalidOption("--first must be 1…255") }
+        guard (options.firstTTL...255).contains(options.maxHops) else {
+            throw .invalidOption("--max-hops must be between --first and 255")
+        }
+        guard (1...10).contains(options.queries) else { throw .invalidOption("--queries must be 1…10") }
+        guard (1...16).contains(options.flows) else { throw .invalidOption("--flows must be 1…16") }
+        guard (1...255).contains(options.parallelRequests) else {
+            throw .invalidOption("--parallel-requests must be 1…255")
+        }
+        guard options.timeout > 0, options.timeout <= 60_000 else { throw .invalidOption("--timeout must be 1…60000 ms") }
+        guard options.sendInterval >= 0, options.ttlInterval >= 0 else {
+            throw .invalidOption("--send-time and --ttl-time must not be negative")
+        }
+        if let size = options.packetSize, !(28...9000).contains(size) {
+            throw .invalidOption("--psize must be 28…9000 bytes")
+        }
     }
 }

@@ -1,5 +1,107 @@
 import ArgumentParser
+import Foundation
+import TracemapModel
+import TracemapProbe
+import TracemapReport
+import TracemapStats
 
 struct TraceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "trace", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Trace the path to one or more hosts once and print it.",
+        discussion: """
+            TTLs are probed in parallel; the trace ends as soon as every TTL up to the destination has answered \
+            or is known silent. Several hosts are traced concurrently. Exit status: 0 every destination reached, \
+            1 some destination not reached, 3 unknown host, 4 no permission, 5 no route, 64 bad option.
+            """)
+
+    @OptionGroup var probe: ProbeArguments
+
+    @Option(name: [.customShort("q"), .customLong("queries")], help: "Probes per TTL.")
+    var queries = 3
+
+    @Option(name: .customLong("parallel-requests"), help: "Most probes in flight at once.")
+    var parallelRequests = 18
+
+    @Option(name: [.customShort("z"), .customLong("send-time")], help: "Milliseconds between two probes.")
+    var sendTime: Double = 0
+
+    @Option(name: [.customShort("i"), .customLong("ttl-time")], help: "Milliseconds between the first probes of two TTLs.")
+    var ttlTime: Double = 0
+
+    @Option(name: [.customShort("o"), .customLong("fields")],
+            help: "Statistics columns by mtr letter (L S N A B W V D R E P J M X I).")
+    var fields = HopColumn.defaultLetters
+
+    @Flag(help: "Print the trace as JSON (schema in README).")
+    var json = false
+
+    @Flag(help: "Print CSV: a row per responder.")
+    var csv = false
+
+    @Flag(help: "Print one line per probe event.")
+    var raw = false
+
+    @Argument(help: "Host names or addresses (up to 16).")
+    var hosts: [String]
+
+    mutating func validate() throws {
+        if [json, csv, raw].filter({ $0 }).count > 1 { throw ValidationError("choose one of --json, --csv, --raw") }
+        if hosts.isEmpty || hosts.count > 16 { throw ValidationError("give 1 to 16 hosts") }
+        if HopColumn.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
+    }
+
+    func run() async throws {
+        var options = probe.probeOptions
+        options.queries = queries
+        options.parallelRequests = parallelRequests
+        options.sendInterval = sendTime
+        options.ttlInterval = ttlTime
+        let probers = try openProbers(hosts, arguments: probe, options: options)
+        let plan = RoundPlan(ttls: options.firstTTL...options.maxHops, queries: options.queries,
+                             flows: options.flows, graceAfterDestination: .zero,
+                             maxDuration: .milliseconds(Int64(options.timeout) * Int64(options.queries + 1) + 5_000))
+        let results = await withTaskGroup(of: (Int, Round, Date).self) { group in
+            for (index, prober) in probers.enumerated() {
+                group.addTask {
+                    let started = Date()
+                    return (index, await prober.trace(round: 0, plan: plan), started)
+                }
+            }
+            var results: [(Int, Round, Date)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
+        }
+        var documents: [TraceDocument] = []
+        var output = ""
+        let columns = HopColumn.columns(fields) ?? []
+        for (index, round, started) in results {
+            let prober = probers[index]
+            var statistics = PathStatistics(windowRounds: 1)
+            statistics.record(round)
+            let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
+                                 options: options, startedAt: started, endedAt: round.endedAt)
+            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS)
+            if json {
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: [:]))
+            } else if csv {
+                let text = TraceRenderer.csv(meta: meta, statistics: statistics, columns: columns, naming: naming)
+                output += index == 0 ? text : String(text.drop { $0 != "\n" }.dropFirst())
+            } else if raw {
+                output += TraceRenderer.raw(target: prober.target, probes: round.probes)
+            } else {
+                output += (index > 0 ? "\n" : "")
+                    + TraceRenderer.table(meta: meta, statistics: statistics, columns: columns, naming: naming)
+            }
+        }
+        if json {
+            let encoder = TracemapJSON.encoder(pretty: true)
+            let data = documents.count == 1 ? try encoder.encode(documents[0]) : try encoder.encode(documents)
+            output = String(decoding: data, as: UTF8.self) + "\n"
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if results.contains(where: { $0.1.destinationTTL == nil }) {
+            throw ExitCode(ExitStatus.destinationNotReached.rawValue)
+        }
+    }
 }

@@ -1,12 +1,47 @@
 import ArgumentParser
+import Foundation
+import TracemapModel
 
 @main
 struct TracemapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracemap",
         abstract: "A traceroute monitor for Linux terminals.",
+        discussion: "GeoIP data: DB-IP City Lite by DB-IP.com, CC BY 4.0.",
+        version: "tracemap \(TracemapVersion.current) (GeoIP: DB-IP City Lite, https://db-ip.com, CC BY 4.0)",
         subcommands: [
             TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, DemoCommand.self,
             DoctorCommand.self, CacheCommand.self, SimCommand.self,
         ])
+
+    /// Every failure ends as one line on stderr and a documented exit code (README "Exit codes"), never a
+    /// usage dump or a trap.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("tracemap: \(failure.message)\n".utf8))
+            Glibc.exit(failure.status.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if !text.isEmpty { FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8)) }
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+        }
+    }
+}
+
+/// A command's failure: the one line to print and the exit status.
+struct CommandFailure: Error {
+    var message: String
+    var status: ExitStatus
 }

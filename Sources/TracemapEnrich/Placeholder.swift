@@ -1,1 +1,0 @@
-// TracemapEnrich: placeholder until its first file lands.

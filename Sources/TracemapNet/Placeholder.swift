@@ -1,1 +1,0 @@
-// TracemapNet: placeholder until its first file lands.

@@ -1,1 +1,0 @@
-// TracemapPacket: placeholder until its first file lands.

@@ -1,0 +1,67 @@
+import Foundation
+import TracemapModel
+import TracemapNet
+
+/// A reply a transport matched to one of its own probes, by the sequence the probe carried.
+struct TransportReply {
+    var sequence: UInt16
+    var responder: IPAddress
+    var kind: ReplyKind
+    var code: UInt8?
+    var mpls: [MPLSLabel]
+    /// CLOCK_REALTIME seconds: the kernel's receive timestamp where the method has one.
+    var receivedAt: Double
+}
+
+/// One probe method: how probes leave and how replies are read back and recognised as ours.
+/// Implementations own their sockets; the prober drives them from one thread.
+protocol ProbeTransport: AnyObject {
+    var method: ProbeMethod { get }
+    /// The source address probes leave from.
+    var source: IPAddress? { get }
+    /// Descriptors to wait on, with poll events.
+    func pollSet() -> [(fd: Int32, events: Int16)]
+    /// Sends the probe; returns the wall-clock send time.
+    func send(ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double
+    /// Reads whatever is ready on `fd` and returns the replies that belong to this process's probes.
+    func receive(fd: Int32, revents: Int16) -> [TransportReply]
+    /// The probe with this sequence is resolved (replied or given up): release what it held.
+    func finish(sequence: UInt16)
+}
+
+extension ProbeTransport {
+    func finish(sequence: UInt16) {}
+}
+
+/// The bytes tracemap puts in every probe payload after the Paris tweak bytes: a tag and the sequence, so the
+/// unprivileged methods — which only get the quoted payload back — can tell their probes from anyone else's.
+enum ProbePayload {
+    static let magic: [UInt8] = Array("TMAP".utf8)
+
+    static func make(tag: UInt16, sequence: UInt16) -> [UInt8] {
+        magic + [UInt8(tag >> 8), UInt8(tag & 0xff), UInt8(sequence >> 8), UInt8(sequence & 0xff)]
+    }
+
+    /// The sequence in a quoted payload that starts with `make`'s bytes at `offset`, if the tag is ours.
+    static func sequence(in payload: [UInt8], offset: Int, tag: UInt16) -> UInt16? {
+        guard payload.count >= offset + 8, Array(payload[offset..<offset + 4]) == magic else { return nil }
+        let foundTag = UInt16(payload[offset + 4]) << 8 | UInt16(payload[offset + 5])
+        guard foundTag == tag else { return nil }
+        return UInt16(payload[offset + 6]) << 8 | UInt16(payload[offset + 7])
+    }
+
+    /// Bytes of payload for a probe whose whole IP packet should be `packetSize` bytes (at least what we need).
+    static func length(packetSize: Int?, family: IPAddress.Family, transportHeader: Int, minimum: Int) -> Int {
+        let ipHeader = family == .v4 ? 20 : 40
+        guard let packetSize else { return minimum }
+        return max(minimum, packetSize - ipHeader - transportHeader)
+    }
+}
+
+extension ReplyKind {
+    /// The reply kind of an ICMP destination-unreachable code: port unreachable (v4 code 3, v6 code 4) is how
+    /// a UDP destination answers; every other code ends the path at that hop.
+    static func unreachable(code: UInt8, family: IPAddress.Family) -> ReplyKind {
+        (family == .v4 && code == 3) || (family == .v6 && code == 4) ? .portUnreachable : .unreachable
+    }
+}

@@ -1,1 +1,0 @@
-// TracemapReport: placeholder until its first file lands.
