@@ -10,12 +10,12 @@ struct ProcessResult {
 
 /// Runs processes for the network tests: plain commands, commands inside a namespace, and the built binary.
 enum Shell {
-    /// The `tracemap` binary built beside this test bundle.
+    /// The `tracemap` binary built beside this test bundle (or `TRACEMAP_BINARY`).
     static var tracemapBinary: String {
+        if let override = ProcessInfo.processInfo.environment["TRACEMAP_BINARY"] { return override }
         let bundle = Bundle(for: BundleToken.self).bundleURL
-        var directory = bundle.deletingLastPathComponent()
-        if directory.lastPathComponent.hasSuffix(".xctest") { directory = directory.deletingLastPathComponent() }
-        return directory.appendingPathComponent("tracemap").path
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("tracemap").path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
     /// Runs a command to its end and returns its status and output. Never throws for a non-zero status.
