@@ -13,6 +13,8 @@ struct RoundState {
     private struct InFlight {
         var spec: Spec
         var sentAt: Double
+        /// The full timeout; `deadline` may be earlier once deeper hops answered.
+        var timeoutAt: Double
         var deadline: Double
     }
 
@@ -69,7 +71,7 @@ struct RoundState {
             lastTTLStarted = spec.ttl
             lastTTLStartAt = time
         }
-        inFlight[sequence] = InFlight(spec: spec, sentAt: time, deadline: time + timeout)
+        inFlight[sequence] = InFlight(spec: spec, sentAt: time, timeoutAt: time + timeout, deadline: time + timeout)
     }
 
     mutating func failed(_ spec: Spec, error: String, at time: Double) {
@@ -97,14 +99,14 @@ struct RoundState {
     }
 
     /// A probe whose deeper neighbours (higher TTL, sent no later) already answered is given up once it has
-    /// waited twice their RTT plus 20 ms: a hop that answers at all answers before the hops behind it
-    /// (traceroute's "near" wait, made tighter). Silence then costs tens of milliseconds, not the full timeout.
+    /// waited twice the slowest of their RTTs plus 20 ms: a hop that answers at all answers before the hops
+    /// behind it (traceroute's "near" wait, made tighter). Silence then costs tens of milliseconds, not the
+    /// full timeout.
     private mutating func tightenDeadlines() {
         for (sequence, probe) in inFlight {
             let deeper = deepestReplies.filter { $0.ttl > probe.spec.ttl && $0.sentAt >= probe.sentAt - 0.005 }
             guard let slowest = deeper.map(\.rtt).max() else { continue }
-            let adaptive = probe.sentAt + 2 * slowest + 0.020
-            if adaptive < probe.deadline { inFlight[sequence]?.deadline = adaptive }
+            inFlight[sequence]?.deadline = min(probe.timeoutAt, probe.sentAt + 2 * slowest + 0.020)
         }
     }
 
