@@ -1,0 +1,93 @@
+import XCTest
+import TracemapModel
+import TracemapStats
+@testable import TracemapReport
+
+final class RendererTests: XCTestCase {
+    private let target = TraceTarget(name: "example", address: IPAddress("203.0.113.10")!)
+
+    /// TTL 1 answers twice, TTL 2 is an ECMP hop (two routers, 2:1), TTL 3 is silent, TTL 4 the destination.
+    private func statistics() -> (PathStatistics, Round) {
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        func probe(_ ttl: Int, _ from: String?, _ rtt: Double, flow: Int = 0) -> ProbeRecord {
+            ProbeRecord(ttl: ttl, flow: flow, sequence: 0, sentAt: start,
+                        outcome: from.map { .reply(ProbeReply(responder: IPAddress($0)!, rtt: rtt,
+                                                              kind: ttl == 4 ? .echoReply : .timeExceeded)) }
+                            ?? .timeout)
+        }
+        let round = Round(index: 0, startedAt: start, endedAt: start, probes: [
+            probe(1, "192.0.2.1", 1.0), probe(1, "192.0.2.1", 3.0), probe(1, nil, 0),
+            probe(2, "198.51.100.1", 10), probe(2, "198.51.100.1", 12), probe(2, "198.51.100.2", 20, flow: 1),
+            probe(3, nil, 0), probe(3, nil, 0), probe(3, nil, 0),
+            probe(4, "203.0.113.10", 42), probe(4, "203.0.113.10", 44), probe(4, "203.0.113.10", 46),
+        ])
+        var statistics = PathStatistics(windowRounds: 10)
+        statistics.record(round)
+        return (statistics, round)
+    }
+
+    private var meta: TraceMeta {
+        TraceMeta(target: target, source: IPAddress("192.0.2.100"), method: .raw, options: ProbeOptions(),
+                  startedAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    func testColumnsFormatLikeMtr() {
+        let (statistics, _) = statistics()
+        let hop1 = StatsView.cumulative(statistics.hops[1]!)
+        let cells = HopColumn.columns("LSNABWV")!.map { $0.cell(hop1).trimmingCharacters(in: .whitespaces) }
+        // Loss 1 of 3; last 3.0; mean 2.0; best 1.0; worst 3.0; sample σ of {1, 3} = 1.414.
+        XCTAssertEqual(cells, ["33.3%", "3", "3.00", "2.00", "1.00", "3.00", "1.41"])
+        XCTAssertNil(HopColumn.columns("LZ"), "unknown letters are refused")
+    }
+
+    func testTableShowsEcmpSharesAndSilentHops() {
+        let (statistics, _) = statistics()
+        let table = TraceRenderer.table(meta: meta, statistics: statistics,
+                                        columns: HopColumn.columns("LS")!, naming: .init())
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "tracemap to example (203.0.113.10) from 192.0.2.100, ICMP via raw")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2.") && $0.contains("198.51.100.1 [67%]") }, table)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  ") && $0.contains("198.51.100.2 [33%]") }, table)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("3.") && $0.contains("(silent)") && $0.contains("100.0%") }, table)
+        XCTAssertFalse(table.contains("destination not reached"))
+    }
+
+    func testCSVKeepsLossOnTheHopNotOnABranch() {
+        let (statistics, _) = statistics()
+        let csv = TraceRenderer.csv(meta: meta, statistics: statistics, columns: HopColumn.columns("LSA")!,
+                                    naming: .init())
+        let rows = csv.split(separator: "\n").map(String.init)
+        XCTAssertEqual(rows[0], "target,ttl,address,hostname,share_pct,loss_pct,sent,avg_ms")
+        XCTAssertTrue(rows.contains("example,2,198.51.100.2,,33.3,0.000,3.000,20.000"), csv)
+        XCTAssertTrue(rows.contains("example,3,,,,100.000,3.000,"), csv)
+    }
+
+    func testJSONDocumentRoundTripsEveryProbe() throws {
+        let (statistics, round) = statistics()
+        let document = TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: [:])
+        let text = try TraceRenderer.json(document)
+        let decoded = try TracemapJSON.decoder().decode(TraceDocument.self, from: Data(text.utf8))
+        XCTAssertEqual(decoded.probes, round.probes)
+        XCTAssertEqual(decoded.meta.schemaVersion, 1)
+        XCTAssertEqual(decoded.hops.map(\.silent), [false, false, true, false])
+        XCTAssertEqual(decoded.hops[1].responders.map(\.replies), [2, 1])
+        XCTAssertTrue(decoded.reached)
+    }
+
+    func testRawIsOneParsableLinePerProbe() {
+        let (_, round) = statistics()
+        let lines = TraceRenderer.raw(target: target, probes: round.probes).split(separator: "\n")
+        XCTAssertEqual(lines.count, round.probes.count)
+        XCTAssertTrue(lines[0].hasPrefix("probe 203.0.113.10 ttl=1 flow=0 seq=0 sent=1700000000.000000 reply "
+                                         + "from=192.0.2.1 rtt=1.000 kind=time-exceeded"), String(lines[0]))
+        XCTAssertTrue(lines[2].hasSuffix(" timeout"))
+    }
+
+    func testFixedPointFormatting() {
+        XCTAssertEqual(1.005.formatted(decimals: 1), "1.0")
+        XCTAssertEqual(0.05.formatted(decimals: 1), "0.1")
+        XCTAssertEqual(12.0.formatted(decimals: 2), "12.00")
+        XCTAssertEqual((-3.25).formatted(decimals: 1), "-3.3")
+        XCTAssertEqual(Double.nan.formatted(decimals: 1), "-")
+    }
+}
