@@ -1,5 +1,52 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import TracemapModel
+import TracemapSim
 
-struct SimCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sim", abstract: "Not built yet.")
+/// The path simulator behind the network tests, benchmarks and `demo`: hidden, as it only makes sense on a TUN
+/// device the caller has created and routed (see Tests/NetworkTests/Support/SimulatedPath.swift).
+struct SimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Answer probes on a TUN device as the path in a scenario file would (tests and demos).",
+        discussion: """
+            Attaches to an existing persistent TUN device (ip tuntap add dev NAME mode tun), answers the probes \
+            routed into it after each hop's delay, and reloads the scenario file when it changes. Runs until \
+            SIGINT or SIGTERM. The scenario format is documented in Sources/TracemapSim/Scenario.swift.
+            """,
+        shouldDisplay: false)
+
+    @Option(help: ArgumentHelp("Scenario JSON file; reloaded when it changes.", valueName: "file"))
+    var scenario: String
+
+    @Option(help: ArgumentHelp("Name of the TUN device to attach to.", valueName: "name"))
+    var tun: String
+
+    func run() throws {
+        let simulator: PathSimulator
+        do {
+            simulator = try PathSimulator(tunName: tun, scenarioFile: scenario)
+            try simulator.start()
+        } catch {
+            if case .scenario = error { throw CommandFailure(message: "\(error)", status: .badInput) }
+            throw CommandFailure(message: "\(error)", status: .noPermission)
+        }
+        // Dispatch signal sources instead of handlers: the stop runs as ordinary code, not in a signal context.
+        let stopped = DispatchSemaphore(value: 0)
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stopped.signal() }
+            source.resume()
+            return source
+        }
+        FileHandle.standardError.write(Data("tracemap sim: playing \(scenario) on \(tun)\n".utf8))
+        stopped.wait()
+        sources.forEach { $0.cancel() }
+        simulator.stop()
+        let counts = simulator.statistics
+        FileHandle.standardError.write(Data(("tracemap sim: \(counts.received) packets, \(counts.answered) answered, "
+            + "\(counts.dropped) dropped, \(counts.ignored) ignored\n").utf8))
+    }
 }

@@ -1,0 +1,169 @@
+import Foundation
+import Glibc
+
+/// Plays a scenario on a TUN device: reads the probes the kernel routes into it, and writes back each reply the
+/// scenario's path would send, after that hop's delay.
+///
+/// One dedicated pthread does all packet work — a poll loop over the device and a wake-up pipe, a timer heap of
+/// pending replies, and the scenario file's mtime every 50 ms — so replies leave on time whatever the caller does.
+public final class PathSimulator: @unchecked Sendable {
+    /// Packet counts since start.
+    public struct Statistics: Sendable, Hashable {
+        public var received = 0
+        public var answered = 0
+        public var dropped = 0
+        public var ignored = 0
+    }
+
+    private static let reloadInterval: UInt64 = 50_000_000
+
+    private let device: TunDevice
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+
+    // Guarded by `lock`: shared between the caller and the loop thread.
+    private let lock = NSLock()
+    private var pending: Scenario?
+    private var counters = Statistics()
+    private var thread: pthread_t?
+
+    // Owned by the loop thread once it runs.
+    private var responder: PathResponder
+    private var watcher: ScenarioWatcher?
+
+    /// Attaches to the existing persistent TUN device `tunName` and prepares to play `scenario`; when
+    /// `scenarioFile` is given, its later versions replace the scenario as they are written.
+    public init(tunName: String, scenario: Scenario, scenarioFile: String? = nil) throws(SimulatorError) {
+        device = try TunDevice(name: tunName)
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw .pipe(errno: errno) }
+        for end in ends {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        wakeRead = ends[0]
+        wakeWrite = ends[1]
+        responder = PathResponder(scenario: scenario)
+        watcher = scenarioFile.map(ScenarioWatcher.init(path:))
+    }
+
+    /// Reads `scenarioFile`, attaches to `tunName`, and reloads the file whenever it changes.
+    public convenience init(tunName: String, scenarioFile: String) throws(SimulatorError) {
+        let scenario: Scenario
+        do { scenario = try Scenario(contentsOf: scenarioFile) } catch {
+            throw .scenario(path: scenarioFile, reason: "\(error)")
+        }
+        try self.init(tunName: tunName, scenario: scenario, scenarioFile: scenarioFile)
+    }
+
+    deinit {
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
+    /// Starts the loop thread. Calling it again while running does nothing.
+    public func start() throws(SimulatorError) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard thread == nil else { return }
+        // The thread keeps the simulator alive until `stop` joins it.
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let code = pthread_create(&handle, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<PathSimulator>.fromOpaque(context).takeRetainedValue().loop()
+            return nil
+        }, context)
+        guard code == 0 else {
+            Unmanaged<PathSimulator>.fromOpaque(context).release()
+            throw .thread(code: code)
+        }
+        thread = handle
+    }
+
+    /// Stops the loop thread and waits for it; replies still pending are dropped.
+    public func stop() {
+        lock.lock()
+        let running = thread
+        thread = nil
+        lock.unlock()
+        guard let running else { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        pthread_join(running, nil)
+    }
+
+    /// Plays `scenario` from the next packet on (within the 50 ms reload tick).
+    public func update(_ scenario: Scenario) {
+        lock.lock()
+        pending = scenario
+        lock.unlock()
+    }
+
+    public var statistics: Statistics {
+        lock.lock()
+        defer { lock.unlock() }
+        return counters
+    }
+
+    private func loop() {
+        var replies = TimerHeap<[UInt8]>()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var descriptors = [pollfd(fd: device.descriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var nextReload = MonotonicClock.now()
+        while true {
+            var now = MonotonicClock.now()
+            while let reply = replies.popDue(now: now) {
+                device.write(reply)
+                now = MonotonicClock.now()
+            }
+            if now >= nextReload {
+                reloadScenario()
+                nextReload = now + Self.reloadInterval
+            }
+            let deadline = min(nextReload, replies.nextDeadline ?? .max)
+            let wait = deadline > now ? deadline - now : 0
+            if wait < 1_000_000 {
+                MonotonicClock.sleep(until: deadline)
+                continue
+            }
+            descriptors[0].revents = 0
+            descriptors[1].revents = 0
+            guard poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: wait / 1_000_000)) >= 0
+                    || errno == EINTR else { return }
+            if descriptors[1].revents != 0 { return }
+            guard descriptors[0].revents & Int16(POLLIN) != 0 else { continue }
+            while let count = device.read(into: &buffer) {
+                let arrival = MonotonicClock.now()
+                let decision = responder.respond(to: Array(buffer[0 ..< count]))
+                lock.lock()
+                counters.received += 1
+                switch decision {
+                case .ignore: counters.ignored += 1
+                case .drop: counters.dropped += 1
+                case .reply: counters.answered += 1
+                }
+                lock.unlock()
+                if case .reply(let packet, let delay) = decision {
+                    replies.insert(packet, deadline: arrival + UInt64(max(0, delay) * 1_000_000))
+                }
+            }
+        }
+    }
+
+    /// Takes a scenario given through `update`, or a new version of the scenario file.
+    private func reloadScenario() {
+        if let change = watcher?.poll() {
+            switch change {
+            case .success(let scenario): responder.update(scenario)
+            case .failure(let error): FileHandle.standardError.write(Data("tracemap sim: \(error)\n".utf8))
+            }
+        }
+        lock.lock()
+        let given = pending
+        pending = nil
+        lock.unlock()
+        if let given { responder.update(given) }
+    }
+}

@@ -1,1 +1,0 @@
-// TracemapSim: placeholder until its first file lands.
