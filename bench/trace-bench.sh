@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# One-shot trace speed and RTT accuracy on the simulator path (6 hops, hop 4 silent, destination 42 ms),
+# tracemap against traceroute and mtr in the same run. Root only; everything runs in a namespace it makes.
+#   bench/trace-bench.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+swift build -c release >/dev/null
+bin=$(swift build -c release --show-bin-path)/tracemap
+ns=tm-bench-$$
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${sim:-}" ] && kill "$sim" 2>/dev/null || true
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# No jitter here, so any RTT error is tracemap's own.
+cat >"$work/path.json" <<'JSON'
+{"seed": 1, "hops": [
+  {"address": "198.51.100.1", "delay_ms": 1},
+  {"address": "198.51.100.2", "delay_ms": 5},
+  {"address": "198.51.100.3", "delay_ms": 11},
+  {"address": "198.51.100.4", "delay_ms": 18, "silent": true},
+  {"address": "198.51.100.5", "delay_ms": 27},
+  {"address": "198.51.100.6", "delay_ms": 35}],
+ "destination": {"delay_ms": 42}}
+JSON
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip -n "$ns" tuntap add dev tm0 mode tun
+ip -n "$ns" addr add 192.0.2.1/24 dev tm0
+ip -n "$ns" link set tm0 up
+ip -n "$ns" route add 198.51.100.0/24 dev tm0
+ip -n "$ns" route add 203.0.113.0/24 dev tm0
+ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tm0.rp_filter=0
+ip netns exec "$ns" "$bin" sim --scenario "$work/path.json" --tun tm0 >"$work/sim.log" 2>&1 &
+sim=$!
+for _ in $(seq 50); do ip -n "$ns" -o link show tm0 | grep -q LOWER_UP && break; sleep 0.1; done
+
+target=203.0.113.10
+# Median wall time of a command over $runs runs, in seconds.
+time_it() {
+  python3 - "$runs" "$@" <<'PY'
+import subprocess, sys, time, statistics
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times.append(time.perf_counter() - start)
+print(f"{statistics.median(times):.4f}")
+PY
+}
+in_ns() { echo ip netns exec "$ns" "$@"; }
+t_tracemap=$(time_it $(in_ns "$bin" trace -n -q 1 "$target"))
+t_traceroute=$(time_it $(in_ns traceroute -n -q 1 "$target"))
+t_mtr=$(time_it $(in_ns mtr -n -r -c 1 "$target"))
+
+# Every hop right: the responders tracemap reports per TTL against the path above.
+ip netns exec "$ns" "$bin" trace -n -q 3 --json "$target" >"$work/trace.json"
+python3 - "$work/trace.json" "$t_tracemap" "$t_traceroute" "$t_mtr" <<'PY'
+import json, sys, statistics
+doc = json.load(open(sys.argv[1]))
+t_tm, t_tr, t_mtr = map(float, sys.argv[2:5])
+expected = {1: ("198.51.100.1", 1), 2: ("198.51.100.2", 5), 3: ("198.51.100.3", 11), 4: (None, 18),
+            5: ("198.51.100.5", 27), 6: ("198.51.100.6", 35), 7: ("203.0.113.10", 42)}
+hops = {h["ttl"]: [r["address"] for r in h["responders"]] for h in doc["hops"]}
+right = all(hops.get(ttl) == ([addr] if addr else []) for ttl, (addr, _) in expected.items())
+errors = [abs(p["rtt"] - expected[p["ttl"]][1]) for p in doc["probes"] if p["result"] == "reply"]
+print(f"path: 6 hops, hop 4 silent, destination 42 ms (simulator on TUN); median of runs each")
+print(f"tracemap trace -n -q 1   {t_tm*1000:8.1f} ms")
+print(f"traceroute -n -q 1       {t_tr*1000:8.1f} ms   tracemap/traceroute = {t_tm/t_tr:.2f}")
+print(f"mtr -n -r -c 1           {t_mtr*1000:8.1f} ms   tracemap/mtr        = {t_tm/t_mtr:.2f}")
+print(f"every hop right: {'yes' if right else 'NO: ' + str(hops)}")
+print(f"median |measured - configured| RTT: {statistics.median(errors):.3f} ms over {len(errors)} replies "
+      f"(max {max(errors):.3f} ms)")
+PY
