@@ -1,0 +1,206 @@
+import Foundation
+import TracemapModel
+import TracemapProbe
+import TracemapStats
+
+/// Watches one target: traces its path round after round through a `PathProber`, keeps per-hop statistics,
+/// raises events (route change, RTT spike, loss, destination lost) and publishes a snapshot after every round.
+///
+/// Rounds start every `options.interval`; a round that takes longer delays the next one and rounds never overlap.
+/// `run()` goes on until its task is cancelled (or `options.rounds` rounds are done) and then finishes both
+/// streams. Several monitors run side by side for several targets; each owns its prober.
+public actor Monitor {
+    /// Every round's snapshot. A slow reader only ever gets the newest one (bounded memory).
+    public nonisolated let snapshots: AsyncStream<MonitorSnapshot>
+    /// Every event as it is raised. A reader that lags `options.eventBuffer` events behind loses the oldest
+    /// unread ones (a recording, written by the monitor itself, never does).
+    public nonisolated let events: AsyncStream<MonitorEvent>
+    public nonisolated let options: MonitorOptions
+
+    private let snapshotSink: AsyncStream<MonitorSnapshot>.Continuation
+    private let eventSink: AsyncStream<MonitorEvent>.Continuation
+    private let recording: RecordingWriter?
+    private let resolve: (@Sendable () async -> IPAddress?)?
+    private let makeProber: (@Sendable (TraceTarget) throws -> any PathProber)?
+
+    private var prober: any PathProber
+    private var meta: TraceMeta
+    private var planner: RoundPlanner
+    private var statistics: PathStatistics
+    private var routes: RouteTracker
+    private var spikes: SpikeDetector
+    private var losses: LossDetector
+    private var log: EventLog
+    private var completed = 0
+    private var nextIndex = 0
+    private var lastRound: Round?
+    private var recordingError: String?
+    private var started = false
+
+    private let clock = ContinuousClock()
+    private var lastResolution: ContinuousClock.Instant
+    private var resolving = false
+    private var resolvedAddress: IPAddress?
+
+    /// - Parameters:
+    ///   - prober: probes the target; its `ProbeOptions` give the TTL range, protocol and flows.
+    ///   - recording: receives the header, every round and every event, as they happen.
+    ///   - resolve: resolves the target's name again; called when the destination is lost and every
+    ///     `options.resolveEvery`. Needs `makeProber`.
+    ///   - makeProber: opens a prober for the target's new address when `resolve` returns another one.
+    public init(prober: any PathProber, options: MonitorOptions = MonitorOptions(),
+                recording: RecordingWriter? = nil,
+                resolve: (@Sendable () async -> IPAddress?)? = nil,
+                makeProber: (@Sendable (TraceTarget) throws -> any PathProber)? = nil) {
+        self.prober = prober
+        self.options = options
+        self.recording = recording
+        self.resolve = resolve
+        self.makeProber = makeProber
+        (snapshots, snapshotSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(max(1, options.eventBuffer)))
+        meta = Self.meta(of: prober, options: options)
+        planner = RoundPlanner(probe: prober.options, options: options)
+        statistics = PathStatistics(windowRounds: options.window)
+        routes = RouteTracker(confirmRounds: options.routeChangeRounds, lostRounds: options.destinationLostRounds)
+        spikes = SpikeDetector(options)
+        losses = LossDetector(options)
+        log = EventLog(capacity: options.recentEventCapacity)
+        lastResolution = clock.now
+    }
+
+    /// Probes round after round until the task is cancelled or `options.rounds` are done, then finishes the
+    /// `snapshots` and `events` streams. A monitor runs once.
+    public func run() async {
+        guard !started else { return }
+        started = true
+        record(.header(meta))
+        let interval = max(options.interval, .milliseconds(1))
+        var nextStart = clock.now
+        while !Task.isCancelled, !isDone {
+            applyResolution()
+            await performRound()
+            if isDone { break }
+            // Rounds start on a fixed grid; a round that overran delays the next one instead of causing a burst.
+            nextStart = max(nextStart.advanced(by: interval), clock.now)
+            do { try await Task.sleep(until: nextStart, clock: clock) } catch { break }
+        }
+        snapshotSink.finish()
+        eventSink.finish()
+    }
+
+    /// Clears every statistic and the baselines and loss windows behind the alerts (the TUI's `r`, as mtr's). The
+    /// established path, the round count and the event log stay.
+    public func reset() {
+        statistics = PathStatistics(windowRounds: options.window)
+        spikes = SpikeDetector(options)
+        losses = LossDetector(options)
+        snapshotSink.yield(snapshot)
+    }
+
+    /// The state after the newest round.
+    public var snapshot: MonitorSnapshot {
+        let alerts = [routes.lostEvent, losses.activeAlert, spikes.activeAlert].compactMap { $0 }
+        var snapshot = MonitorSnapshot(meta: meta, rounds: completed, statistics: statistics, lastRound: lastRound,
+                                       recentEvents: Array(log.events), activeAlerts: alerts.count)
+        snapshot.alerts = alerts
+        snapshot.path = routes.path
+        snapshot.destinationLost = routes.destinationLost
+        snapshot.learnedDestinationTTL = planner.learnedTTL
+        snapshot.totalEvents = log.total
+        snapshot.totalAlerts = log.alerts
+        snapshot.recordingError = recordingError
+        return snapshot
+    }
+
+    private var isDone: Bool {
+        options.rounds.map { completed >= $0 } ?? false
+    }
+
+    /// One round: probe, then statistics, events, recording and snapshot.
+    func performRound() async {
+        let index = nextIndex
+        nextIndex += 1
+        let round = await prober.trace(round: index, plan: planner.plan)
+        completed += 1
+        lastRound = round
+        planner.learn(from: round)
+        statistics.record(round)
+        record(.round(round))
+
+        let observation = PathObservation(round)
+        let stamp = EventStamp(time: Date(), round: round.index, target: meta.target.name)
+        let raised = routes.observe(observation, stamp) + losses.observe(observation, stamp)
+            + spikes.observe(observation, stamp)
+        for event in raised { emit(event) }
+        if raised.contains(where: { $0.kind == .destinationLost })
+            || clock.now - lastResolution >= options.resolveEvery {
+            startResolution()
+        }
+        snapshotSink.yield(snapshot)
+    }
+
+    private func emit(_ event: MonitorEvent) {
+        log.append(event)
+        eventSink.yield(event)
+        record(.event(event))
+    }
+
+    /// Writes a recording line; the first failure is kept for the snapshot and the monitor goes on.
+    private func record(_ line: RecordingLine) {
+        guard let recording else { return }
+        do {
+            try recording.write(line)
+        } catch {
+            if recordingError == nil { recordingError = error.description }
+        }
+    }
+
+    // MARK: Re-resolution
+
+    /// Resolves the name off the round loop: a slow resolver never delays a round.
+    private func startResolution() {
+        guard let resolve, makeProber != nil, !resolving else { return }
+        resolving = true
+        lastResolution = clock.now
+        Task { [weak self] in
+            let address = await resolve()
+            await self?.resolved(address)
+        }
+    }
+
+    private func resolved(_ address: IPAddress?) {
+        resolving = false
+        resolvedAddress = address
+    }
+
+    /// Switches to a new address between rounds: a new prober, and statistics and path learned afresh (the old
+    /// ones describe a path to another host).
+    private func applyResolution() {
+        guard let address = resolvedAddress else { return }
+        resolvedAddress = nil
+        let old = meta.target
+        guard address != old.address, let makeProber else { return }
+        let target = TraceTarget(name: old.name, address: address)
+        guard let next = try? makeProber(target) else { return }
+        prober = next
+        meta = Self.meta(of: next, options: options, startedAt: meta.startedAt)
+        planner = RoundPlanner(probe: next.options, options: options)
+        statistics = PathStatistics(windowRounds: options.window)
+        routes = RouteTracker(confirmRounds: options.routeChangeRounds, lostRounds: options.destinationLostRounds)
+        spikes = SpikeDetector(options)
+        losses = LossDetector(options)
+        let stamp = EventStamp(time: Date(), round: nextIndex, target: old.name)
+        emit(stamp.event(.routeChange, .warning, ttl: nil,
+                         "\(old.name) now resolves to \(address) (was \(old.address)); the path is learned afresh"))
+    }
+
+    private static func meta(of prober: any PathProber, options: MonitorOptions,
+                             startedAt: Date = Date()) -> TraceMeta {
+        var probe = prober.options
+        probe.queries = 1
+        if let maxHops = options.maxHops { probe.maxHops = maxHops }
+        return TraceMeta(target: prober.target, source: prober.source, method: prober.method, options: probe,
+                         startedAt: startedAt, intervalMs: options.interval.milliseconds)
+    }
+}
