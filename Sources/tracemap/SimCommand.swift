@@ -41,6 +41,10 @@ struct SimCommand: ParsableCommand {
             source.resume()
             return source
         }
+        DispatchQueue.global().async {
+            simulator.waitUntilFinished()
+            stopped.signal()
+        }
         FileHandle.standardError.write(Data("tracemap sim: playing \(scenario) on \(tun)\n".utf8))
         stopped.wait()
         sources.forEach { $0.cancel() }
