@@ -43,4 +43,17 @@ static inline int tm_codeset_is_utf8(void) {
     const char *cs = nl_langinfo(CODESET);
     return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
+#include <stdio.h>
+/* newterm on the process's own stdout/stdin (C globals Swift 6 refuses); NULL, not exit, on an unknown TERM. */
+static inline SCREEN *tm_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+static inline int tm_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int tm_set_attributes(attr_t attributes) { return attrset((int)attributes); }
+static inline int tm_color_black(void) { return COLOR_BLACK; }
+static inline int tm_color_red(void) { return COLOR_RED; }
+static inline int tm_color_green(void) { return COLOR_GREEN; }
+static inline int tm_color_yellow(void) { return COLOR_YELLOW; }
+static inline int tm_color_blue(void) { return COLOR_BLUE; }
+static inline int tm_color_magenta(void) { return COLOR_MAGENTA; }
+static inline int tm_color_cyan(void) { return COLOR_CYAN; }
+static inline int tm_color_white(void) { return COLOR_WHITE; }
 #endif

@@ -1,5 +1,148 @@
 import ArgumentParser
+import Foundation
+import TracemapModel
+import TracemapMonitor
+import TracemapProbe
+import TracemapTUI
+
+/// Terminal options shared by `tui` and `replay`.
+struct TUIArguments: ParsableArguments {
+    @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Plain ASCII: no braille map, no block characters (automatic under a non-UTF-8 locale).")
+    var ascii = false
+
+    @Option(help: "Rounds in the rolling window the `w` key switches to.")
+    var window = 60
+
+    @Option(name: .customLong("geoip-mmdb"), help: "GeoIP city database (MaxMind DB format) for the map.")
+    var geoDatabase: String?
+
+    @Flag(help: "No network lookups: no reverse DNS, no whois; local databases only.")
+    var offline = false
+
+    @Flag(help: "Look up documentation and private addresses like global ones (test networks).")
+    var lab = false
+
+    func tuiOptions(showNames: Bool) -> TUIOptions {
+        var options = TUIOptions()
+        options.color = TUIOptions.colorAllowed(noColorFlag: noColor)
+        options.forceASCII = ascii
+        options.showNames = showNames
+        options.windowRounds = window
+        return options
+    }
+
+    /// Host names, ASNs and locations for the hops; none until the enrichment engine is wired in.
+    func enricher(reverseDNS: Bool) -> (any HostInfoProvider)? { nil }
+
+    func validate() throws {
+        if window < 1 { throw ValidationError("--window must be at least 1 round") }
+    }
+}
+
+/// The message and exit status when the TUI has no terminal to draw on.
+func requireTerminal() throws {
+    guard Terminal.isInteractive else {
+        throw CommandFailure(message: "the TUI needs a terminal; use `tracemap trace` for one trace or "
+                             + "`tracemap watch` to monitor into a pipe or file", status: .terminal)
+    }
+}
+
+/// Runs a replay in the TUI: shared by `tui --replay` and `replay`.
+func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?) async throws {
+    var player: ReplayPlayer
+    do {
+        player = try ReplayPlayer(path: path, windowRounds: arguments.window)
+    } catch {
+        throw CommandFailure(message: "cannot replay \(path): \(error)", status: .badInput)
+    }
+    try requireTerminal()
+    player.speed = speed
+    if let position {
+        player.seek(to: position)
+        player.playing = false
+    }
+    let status: ExitStatus
+    do {
+        status = try await TUIApp.runReplay(player: player, enricher: arguments.enricher(reverseDNS: true),
+                                            options: arguments.tuiOptions(showNames: true))
+    } catch {
+        throw CommandFailure(message: "\(error)", status: .terminal)
+    }
+    if status != .success { throw ExitCode(status.rawValue) }
+}
 
 struct TUICommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tui", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Monitor the path to a host in a full-screen terminal view (hop table, world map, alerts).",
+        discussion: """
+            Keys: ↑/k and ↓/J select a hop, Enter details, Esc back, j jitter columns, w rolling window, m map, \
+            z zoom, a alerts, n names, p or Space pause, r reset, ? help, q quit. With --replay: Space play/pause, \
+            +/- speed, ←/→ seek. Exit status: 0 on q, 130 on SIGINT/SIGTERM, 7 without a terminal.
+            """)
+
+    @OptionGroup var probe: ProbeArguments
+    @OptionGroup var display: TUIArguments
+
+    @Option(help: "Seconds between the starts of two rounds.")
+    var interval: Double = 1
+
+    @Option(help: "Also write a JSON Lines recording (as `watch --record`) to this file.")
+    var record: String?
+
+    @Option(help: "Replay a `watch --record` / `tui --record` recording instead of probing.")
+    var replay: String?
+
+    @Option(help: "Replay speed (0.25 … 64).")
+    var speed: Double = 1
+
+    @Argument(help: "Host name or address to monitor.")
+    var host: String?
+
+    mutating func validate() throws {
+        if replay == nil && host == nil { throw ValidationError("give a host, or --replay FILE") }
+        if replay != nil && host != nil { throw ValidationError("give a host or --replay FILE, not both") }
+        if replay != nil && record != nil { throw ValidationError("--record records a live session, not a replay") }
+        if !(interval > 0) { throw ValidationError("--interval must be above 0") }
+    }
+
+    func run() async throws {
+        if let replay {
+            try await runReplay(path: replay, arguments: display, speed: speed, at: nil)
+            return
+        }
+        try requireTerminal()
+        guard let host else { return }
+        var monitorOptions = MonitorOptions()
+        monitorOptions.interval = .milliseconds(Int64(interval * 1000))
+        monitorOptions.window = display.window
+        if let problem = monitorOptions.problem { throw CommandFailure(message: problem, status: .usage) }
+        var options = probe.probeOptions
+        options.queries = 1
+        let prober = try openProbers([host], arguments: probe, options: options)[0]
+        var writer: RecordingWriter?
+        if let record {
+            do {
+                writer = try RecordingWriter(path: record)
+            } catch {
+                throw CommandFailure(message: "\(error)", status: .badInput)
+            }
+        }
+        defer { writer?.close() }
+        let monitor = Monitor(prober: prober, options: monitorOptions, recording: writer)
+        let status: ExitStatus
+        do {
+            status = try await TUIApp.runLive(monitor: monitor, enricher: display.enricher(reverseDNS: !probe.noReverseDNS),
+                                              options: display.tuiOptions(showNames: !probe.noReverseDNS))
+        } catch {
+            throw CommandFailure(message: "\(error)", status: .terminal)
+        }
+        if status != .success {
+            writer?.close()
+            throw ExitCode(status.rawValue)
+        }
+    }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import TracemapModel
+import TracemapStats
+
+/// Everything one drawn frame reads: the data, what enrichment knows so far, and the clock. Immutable, so a
+/// render is a pure function of (Frame, ViewState, size) and tests build frames by hand.
+public struct Frame: Sendable {
+    /// Replay position and speed; nil for a live session.
+    public struct Playback: Sendable, Hashable {
+        public var position: Int
+        public var total: Int
+        public var speed: Double
+        public var playing: Bool
+
+        public init(position: Int, total: Int, speed: Double, playing: Bool) {
+            self.position = position
+            self.total = total
+            self.speed = speed
+            self.playing = playing
+        }
+    }
+
+    public var model: TUIModel
+    public var hostInfo: [IPAddress: HostInfo]
+    public var now: Date
+    public var playback: Playback?
+
+    public init(model: TUIModel, hostInfo: [IPAddress: HostInfo] = [:], now: Date = Date(), playback: Playback? = nil) {
+        self.model = model
+        self.hostInfo = hostInfo
+        self.now = now
+        self.playback = playback
+    }
+
+    public var hops: [HopStatistics] { model.statistics.orderedHops }
+    public var ttls: [Int] { hops.map(\.ttl) }
+
+    /// The responder a hop's row and map marker stand for: the newest one (a route change shows at once).
+    func mainResponder(of hop: HopStatistics) -> IPAddress? {
+        hop.lastResponder ?? hop.respondersByShare.first?.address
+    }
+
+    /// A responder as the table prints it: its name when names are on and one is known, else its address.
+    func label(_ address: IPAddress, names: Bool) -> String {
+        if names, let name = hostInfo[address]?.hostname, !name.isEmpty { return name }
+        return address.description
+    }
+
+    /// Whether the newest round reached the destination.
+    var destinationReached: Bool { model.statistics.lastRoundReached }
+
+    func states(rolling: Bool) -> [Int: HopState] {
+        HopState.classify(hops, rolling: rolling, destinationReached: destinationReached)
+    }
+
+    /// The frame's clock for "elapsed": live time, or the recording's time at the replay position.
+    var elapsed: TimeInterval {
+        let end = playback != nil ? (model.lastRoundAt ?? model.meta.startedAt) : now
+        return max(0, end.timeIntervalSince(model.meta.startedAt))
+    }
+}
+
+enum Format {
+    /// 1:02:03 or 02:03.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds)
+        let hours = total / 3600, minutes = total / 60 % 60, secs = total % 60
+        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%02d:%02d", minutes, secs)
+    }
+
+    /// Local wall-clock time of day, HH:MM:SS.
+    static func clock(_ date: Date) -> String {
+        var time = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    static func milliseconds(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "—" }
+        return String(format: value < 10 ? "%.2f ms" : "%.1f ms", value)
+    }
+
+    /// A separator line with a title: `── Title ─────`, or dashes in ASCII.
+    static func rule(_ title: String, width: Int, unicode: Bool) -> String {
+        let dash = unicode ? "─" : "-"
+        let head = "\(dash)\(dash) \(title) "
+        return (head + String(repeating: dash, count: max(0, width - head.count))).padded(to: width)
+    }
+
+    static func asn(_ info: HostInfo?) -> String {
+        info?.asn.map { "AS\($0.number)" } ?? ""
+    }
+}
+
+/// Colours of RTTs on the map and in the details: the same thresholds everywhere.
+enum RTTColor {
+    static func color(_ rtt: Double?) -> CellColor {
+        guard let rtt else { return .dim }
+        if rtt < 50 { return .green }
+        if rtt < 150 { return .yellow }
+        return .red
+    }
+}

@@ -1,0 +1,23 @@
+import TracemapReport
+import TracemapStats
+
+/// The hop table reads its columns from the shared column table (`TracemapReport.HopColumn`, mtr's letters),
+/// the same one `trace`, CSV and JSON use; this only picks the statistics the current view asks for.
+extension StatsView {
+    /// Since start, or over the rolling window (`w`).
+    static func of(_ hop: HopStatistics, rolling: Bool) -> StatsView {
+        rolling ? .window(hop) : .cumulative(hop)
+    }
+}
+
+enum TUIColumns {
+    /// mtr's default columns, or the jitter columns its `j` key shows.
+    static func current(jitter: Bool) -> [HopColumn] {
+        HopColumn.columns(jitter ? HopColumn.jitterLetters : HopColumn.defaultLetters) ?? []
+    }
+
+    /// A column's cell with one blank before it, so neighbours never run together ("100.0%" fills Loss%).
+    static func cell(_ column: HopColumn, _ view: StatsView) -> String { " " + column.cell(view) }
+    static func header(_ column: HopColumn) -> String { " " + column.header }
+    static func width(_ columns: [HopColumn]) -> Int { columns.reduce(0) { $0 + $1.width + 1 } }
+}

@@ -1,0 +1,106 @@
+import TracemapModel
+import TracemapReport
+import TracemapStats
+
+/// The world map: land in braille, the located hops numbered by TTL, the path as lines between consecutive
+/// located hops coloured by RTT, the segments of the newest route change highlighted; `z` zooms to the path.
+enum MapPane {
+    struct Point: Equatable {
+        var ttl: Int
+        var latitude: Double
+        var longitude: Double
+        var rtt: Double?
+    }
+
+    /// The located hops in TTL order (a hop counts where its current responder's GeoIP position is known).
+    static func points(_ frame: Frame, rolling: Bool) -> [Point] {
+        frame.hops.compactMap { hop in
+            guard let address = frame.mainResponder(of: hop),
+                  let location = frame.hostInfo[address]?.location,
+                  let latitude = location.latitude, let longitude = location.longitude else { return nil }
+            return Point(ttl: hop.ttl, latitude: latitude, longitude: longitude,
+                         rtt: StatsView.of(hop, rolling: rolling).mean)
+        }
+    }
+
+    static func render(into canvas: inout Canvas, rect: Rect, frame: Frame, state: ViewState) {
+        guard rect.height >= 2, rect.width >= 4 else { return }
+        let points = points(frame, rolling: state.rolling)
+        let zoomed = state.zoomed && !points.isEmpty
+        let title = zoomed ? "Map: path (z: world)" : "Map: world (z: zoom to path)"
+        canvas.put(Format.rule(title, width: rect.width, unicode: state.unicode), x: rect.x, y: rect.y,
+                   style: CellStyle(.accent), limit: rect.width)
+        let area = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        let canvasMap = draw(points: points, changed: frame.model.recentlyChangedTTLs(), width: area.width,
+                             height: area.height, zoomed: zoomed, unicode: state.unicode)
+        canvas.blit(canvasMap, x: area.x, y: area.y)
+        if points.isEmpty {
+            let note = frame.hops.isEmpty ? "no hops yet" : "no hop has a known location (GeoIP database missing?)"
+            canvas.put(note, x: area.x + max(0, (area.width - note.count) / 2), y: area.y + area.height / 2,
+                       style: CellStyle(.dim), limit: area.width)
+        }
+    }
+
+    /// The map alone, `width` × `height` cells: the part the unit tests and the benchmark draw.
+    static func draw(points: [Point], changed: Set<Int>, width: Int, height: Int, zoomed: Bool,
+                     unicode: Bool) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        var land = DotGrid(columns: width, rows: height)
+        let projection = zoomed
+            ? MapProjection.fitting(points.map { ($0.latitude, $0.longitude) }, dotWidth: land.dotWidth,
+                                    dotHeight: land.dotHeight)
+            : MapProjection.world(dotWidth: land.dotWidth, dotHeight: land.dotHeight)
+        LandMask.shared.rasterize(into: &land, projection: projection)
+        land.draw(on: &canvas, x: 0, y: 0, unicode: unicode, style: CellStyle(.land))
+
+        var path = DotGrid(columns: width, rows: height)
+        let dots = points.map { projection.dot(latitude: $0.latitude, longitude: $0.longitude) }
+        for index in points.indices.dropFirst() {
+            guard let from = dots[index - 1], let to = dots[index] else { continue }
+            let isChanged = (points[index - 1].ttl...points[index].ttl).contains { changed.contains($0) }
+            path.line(from: from, to: to, color: isChanged ? .magenta : RTTColor.color(points[index].rtt))
+        }
+        for (index, dot) in dots.enumerated() {
+            if let dot { path.set(x: dot.x, y: dot.y, color: RTTColor.color(points[index].rtt)) }
+        }
+        // Path cells replace land cells rather than merging with them: a line through a coastline stays legible.
+        for row in 0..<height {
+            for column in 0..<width where path.pattern(column: column, row: row) != 0 {
+                let character: Character = unicode ? path.character(column: column, row: row, unicode: true) : "*"
+                canvas[column, row] = Cell(character, CellStyle(path.color(column: column, row: row) ?? .normal))
+            }
+        }
+        drawMarkers(points: points, dots: dots, changed: changed, on: &canvas)
+        return canvas
+    }
+
+    /// TTL numbers at their cells; hops sharing a cell share a label ("3,4" or "3-6").
+    static func drawMarkers(points: [Point], dots: [(x: Int, y: Int)?], changed: Set<Int>, on canvas: inout Canvas) {
+        var byCell: [(cell: (x: Int, y: Int), ttls: [Int], rtt: Double?)] = []
+        for (index, dot) in dots.enumerated() {
+            guard let dot else { continue }
+            let cell = (x: dot.x / 2, y: dot.y / 4)
+            if let existing = byCell.firstIndex(where: { $0.cell == cell }) {
+                byCell[existing].ttls.append(points[index].ttl)
+                byCell[existing].rtt = points[index].rtt
+            } else {
+                byCell.append((cell, [points[index].ttl], points[index].rtt))
+            }
+        }
+        for marker in byCell {
+            let label = markerLabel(marker.ttls)
+            let x = min(max(0, canvas.width - label.count), marker.cell.x)
+            let isChanged = marker.ttls.contains { changed.contains($0) }
+            let style = isChanged ? CellStyle(.magenta, bold: true, reverse: true)
+                                  : CellStyle(RTTColor.color(marker.rtt), bold: true, reverse: true)
+            canvas.put(label, x: x, y: marker.cell.y, style: style)
+        }
+    }
+
+    static func markerLabel(_ ttls: [Int]) -> String {
+        guard let first = ttls.first, let last = ttls.last else { return "" }
+        if ttls.count == 1 { return String(first) }
+        if ttls.count == 2 { return "\(first),\(last)" }
+        return "\(first)-\(last)"
+    }
+}

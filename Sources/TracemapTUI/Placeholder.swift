@@ -1,1 +1,0 @@
-// TracemapTUI: placeholder until its first file lands.

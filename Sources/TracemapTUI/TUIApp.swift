@@ -1,0 +1,216 @@
+import Foundation
+import TracemapModel
+import TracemapMonitor
+
+/// Where host names, ASNs and locations come from: the `Enricher` in the real program, a table in tests.
+/// An implementation must answer at once with what it knows (a frame never waits for DNS).
+public protocol HostInfoProvider: Sendable {
+    func info(for address: IPAddress, rtt: Double?) async -> HostInfo
+}
+
+/// How the TUI looks, from the command line.
+public struct TUIOptions: Sendable, Hashable {
+    /// False for `--no-color` or when `NO_COLOR` is set (https://no-color.org).
+    public var color = true
+    /// Plain ASCII even under a UTF-8 locale.
+    public var forceASCII = false
+    /// Host names (true) or addresses first.
+    public var showNames = true
+    /// Rounds in the rolling window (`w`).
+    public var windowRounds = 60
+
+    public init() {}
+
+    /// Colour unless `--no-color` was given or `NO_COLOR` is set to anything non-empty.
+    public static func colorAllowed(noColorFlag: Bool) -> Bool {
+        !noColorFlag && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+}
+
+/// The interactive session: reads keys, takes in monitor snapshots or replayed rounds, and draws a frame from
+/// the pure render core whenever something changed. Everything runs on the main actor, as curses must; keys
+/// are polled without blocking between short sleeps, so the loop never stalls the monitor or enrichment.
+@MainActor
+public final class TUIApp {
+    private enum Source {
+        case live(Monitor)
+        case replay(ReplayPlayer)
+    }
+
+    private var source: Source
+    private let enricher: (any HostInfoProvider)?
+    private let options: TUIOptions
+    private var state = ViewState()
+    private var model: TUIModel
+    private var hostInfo: [IPAddress: HostInfo] = [:]
+    /// The frame shown while the live display is paused.
+    private var frozen: Frame?
+    private var dirty = true
+    private var forceRedraw = true
+    private var enriching = false
+    private var lastEnrichment = Date.distantPast
+    private var lastSecond = 0
+    private var tasks: [Task<Void, Never>] = []
+
+    private init(source: Source, model: TUIModel, enricher: (any HostInfoProvider)?, options: TUIOptions) {
+        self.source = source
+        self.model = model
+        self.enricher = enricher
+        self.options = options
+        state.showNames = options.showNames
+    }
+
+    /// Runs the TUI over a live monitor (which it starts) until `q` or a signal. The monitor's recording, if
+    /// any, is the monitor's own: the TUI only reads snapshots and events.
+    public static func runLive(monitor: Monitor, enricher: (any HostInfoProvider)?, options: TUIOptions) async throws -> ExitStatus {
+        let snapshot = await monitor.snapshot
+        var model = TUIModel(meta: snapshot.meta, windowRounds: options.windowRounds)
+        model.reportedActiveAlerts = 0
+        let app = TUIApp(source: .live(monitor), model: model, enricher: enricher, options: options)
+        return try await app.run()
+    }
+
+    /// Runs the TUI over a recording.
+    public static func runReplay(player: ReplayPlayer, enricher: (any HostInfoProvider)?, options: TUIOptions) async throws -> ExitStatus {
+        let app = TUIApp(source: .replay(player), model: player.model, enricher: enricher, options: options)
+        return try await app.run()
+    }
+
+    private func run() async throws -> ExitStatus {
+        let terminal = try Terminal(color: options.color, forceASCII: options.forceASCII)
+        let signals = SignalTrap()
+        state.unicode = terminal.unicode
+        defer {
+            for task in tasks { task.cancel() }
+            terminal.stop()
+            signals.restore()
+        }
+        startLive()
+        var last = ContinuousClock.now
+        while true {
+            if signals.pending != nil { return .interrupted }
+            while let key = terminal.readKey() {
+                if handle(key) == .quit { return .success }
+            }
+            let now = ContinuousClock.now
+            advanceReplay(by: now - last)
+            last = now
+            enrichIfDue()
+            let second = Int(Date().timeIntervalSince1970)
+            if second != lastSecond { lastSecond = second; dirty = true }
+            if dirty {
+                let size = terminal.size
+                terminal.draw(ScreenRenderer.render(currentFrame(), state: state, width: size.width,
+                                                    height: size.height), force: forceRedraw)
+                dirty = false
+                forceRedraw = false
+            }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    /// What to draw now: the frozen frame while paused (live), else the newest data.
+    private func currentFrame() -> Frame {
+        if let frozen { return frozen }
+        switch source {
+        case .live: return Frame(model: model, hostInfo: hostInfo, now: Date())
+        case .replay(let player):
+            return Frame(model: model, hostInfo: hostInfo, now: player.model.lastRoundAt ?? Date(),
+                         playback: player.playback)
+        }
+    }
+
+    // MARK: Keys
+
+    private enum Outcome { case quit, handled }
+
+    private func handle(_ key: Key) -> Outcome {
+        if key == .resize { forceRedraw = true }
+        guard let action = KeyMap.action(for: key) else { return .handled }
+        dirty = true
+        if action == .redraw { forceRedraw = true }
+        if action == .quit { return .quit }
+        let ttls = (frozen?.model ?? model).statistics.orderedHops.map(\.ttl)
+        switch (action, source) {
+        case (.pause, .replay(var player)):
+            player.playing.toggle()
+            if player.isAtEnd && player.playing { player.seek(to: 0) ; model = player.model }
+            state.paused = !player.playing
+            source = .replay(player)
+        case (.pause, .live):
+            state.paused.toggle()
+            frozen = state.paused ? Frame(model: model, hostInfo: hostInfo, now: Date()) : nil
+        case (.reset, .live(let monitor)):
+            model.resetStatistics()
+            frozen = nil
+            state.paused = false
+            Task { await monitor.reset() }
+        case (.faster, .replay(var player)):
+            player.faster()
+            source = .replay(player)
+        case (.slower, .replay(var player)):
+            player.slower()
+            source = .replay(player)
+        case (.seekBack, .replay(var player)), (.seekForward, .replay(var player)):
+            player.seek(to: player.position + (action == .seekBack ? -10 : 10))
+            model = player.model
+            source = .replay(player)
+        default:
+            _ = state.apply(action, ttls: ttls)
+        }
+        return .handled
+    }
+
+    // MARK: Data
+
+    private func advanceReplay(by elapsed: Duration) {
+        guard case .replay(var player) = source else { return }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if player.advance(by: seconds) {
+            model = player.model
+            dirty = true
+        }
+        source = .replay(player)
+    }
+
+    /// Starts the monitor and the readers of its two streams (a no-op for a replay).
+    private func startLive() {
+        guard case .live(let monitor) = source else { return }
+        tasks.append(Task.detached { await monitor.run() })
+        tasks.append(Task { [weak self] in
+            for await snapshot in monitor.snapshots { self?.receive(snapshot) }
+        })
+        tasks.append(Task { [weak self] in
+            for await event in monitor.events { self?.receive(event) }
+        })
+    }
+
+    private func receive(_ snapshot: MonitorSnapshot) {
+        model.apply(snapshot)
+        dirty = true
+    }
+
+    private func receive(_ event: MonitorEvent) {
+        model.record(event)
+        dirty = true
+    }
+
+    /// Asks the enricher about every responder once a second. `info(for:)` never waits for DNS or whois, so a
+    /// name that arrives later shows a second later; the frame loop never waits for any of it.
+    private func enrichIfDue() {
+        guard let enricher, !enriching, Date().timeIntervalSince(lastEnrichment) >= 1 else { return }
+        enriching = true
+        lastEnrichment = Date()
+        let hops = model.statistics.orderedHops
+        let wanted = hops.flatMap { hop in hop.responders.values.map { ($0.address, $0.cumulative.meanOrNil) } }
+        tasks.removeAll { $0.isCancelled }
+        Task { [weak self] in
+            var found: [IPAddress: HostInfo] = [:]
+            for (address, rtt) in wanted { found[address] = await enricher.info(for: address, rtt: rtt) }
+            guard let self else { return }
+            if found != self.hostInfo.filter({ found[$0.key] != nil }) { self.dirty = true }
+            self.hostInfo.merge(found) { $1 }
+            self.enriching = false
+        }
+    }
+}
