@@ -4,7 +4,7 @@ import Glibc
 /// Plays a scenario on a TUN device: reads the probes the kernel routes into it, and writes back each reply the
 /// scenario's path would send, after that hop's delay.
 ///
-/// One dedicated pthread does all packet work — a poll loop over the device and a wake-up pipe, a timer heap of
+/// One dedicated pthread does all packet work — a select loop over the device and a wake-up pipe, a timer heap of
 /// pending replies, and the scenario file's mtime every 50 ms — so replies leave on time whatever the caller does.
 /// When allowed (root), that thread runs SCHED_FIFO: on a test machine busy compiling, a normal thread woke up to
 /// 4 ms late, which a test of RTTs against the scenario's delays sees. It only ever sleeps in poll or
@@ -124,8 +124,6 @@ public final class PathSimulator: @unchecked Sendable {
         _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority)
         var replies = TimerHeap<[UInt8]>()
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var descriptors = [pollfd(fd: device.descriptor, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         var nextReload = MonotonicClock.now()
         while true {
             var now = MonotonicClock.now()
@@ -138,35 +136,38 @@ public final class PathSimulator: @unchecked Sendable {
                 nextReload = now + Self.reloadInterval
             }
             let deadline = min(nextReload, replies.nextDeadline ?? .max)
-            let wait = deadline > now ? deadline - now : 0
-            if wait < 1_000_000 {
-                MonotonicClock.sleep(until: deadline)
-                continue
-            }
-            descriptors[0].revents = 0
-            descriptors[1].revents = 0
-            guard poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: wait / 1_000_000)) >= 0
-                    || errno == EINTR else { return }
-            if descriptors[1].revents != 0 { return }
-            // The device was unregistered (its namespace deleted): nothing more will come, and polling a
-            // descriptor in error returns at once, forever.
-            if descriptors[0].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return }
-            guard descriptors[0].revents & Int16(POLLIN) != 0 else { continue }
-            while let count = device.read(into: &buffer) {
-                let arrival = MonotonicClock.now()
-                let decision = responder.respond(to: Array(buffer[0 ..< count]))
-                lock.lock()
-                counters.received += 1
-                switch decision {
-                case .ignore: counters.ignored += 1
-                case .drop: counters.dropped += 1
-                case .reply: counters.answered += 1
+            let ready = Readiness.wait([device.descriptor, wakeRead], timeout: deadline > now ? deadline - now : 0)
+            if ready[1] { return }
+            guard ready[0] else { continue }
+            // Read the whole burst first, stamping each packet as it is read, and only then work out the
+            // replies: answering one packet takes longer than the next one takes to arrive, and a stamp taken
+            // after that work would make every later reply in the burst late.
+            var arrivals: [(packet: [UInt8], time: UInt64)] = []
+            readLoop: while true {
+                switch device.read(into: &buffer) {
+                case .packet(let packet): arrivals.append((packet, MonotonicClock.now()))
+                case .empty: break readLoop
+                case .failed: return
                 }
-                lock.unlock()
+            }
+            for arrival in arrivals {
+                let decision = responder.respond(to: arrival.packet)
+                count(decision)
                 if case .reply(let packet, let delay) = decision {
-                    replies.insert(packet, deadline: arrival + UInt64(max(0, delay) * 1_000_000))
+                    replies.insert(packet, deadline: arrival.time + UInt64(max(0, delay) * 1_000_000))
                 }
             }
+        }
+    }
+
+    private func count(_ decision: PathResponder.Decision) {
+        lock.lock()
+        defer { lock.unlock() }
+        counters.received += 1
+        switch decision {
+        case .ignore: counters.ignored += 1
+        case .drop: counters.dropped += 1
+        case .reply: counters.answered += 1
         }
     }
 

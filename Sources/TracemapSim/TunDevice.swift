@@ -18,10 +18,19 @@ final class TunDevice {
         descriptor = fd
     }
 
-    /// One packet into `buffer`; nil when none is waiting (EAGAIN) or the read failed.
-    func read(into buffer: inout [UInt8]) -> Int? {
+    enum ReadResult {
+        case packet([UInt8])
+        case empty
+        /// The device is gone (EBADFD once its interface is deleted) or broken: nothing more will come.
+        case failed
+    }
+
+    /// One packet, if one is waiting.
+    func read(into buffer: inout [UInt8]) -> ReadResult {
         let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-        return count > 0 ? count : nil
+        if count > 0 { return .packet(Array(buffer[0 ..< count])) }
+        if count < 0 && (errno == EAGAIN || errno == EINTR) { return .empty }
+        return count == 0 ? .empty : .failed
     }
 
     /// Hands one packet to the kernel as if it arrived on the device; false if the kernel refused it.
