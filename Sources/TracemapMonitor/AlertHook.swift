@@ -80,7 +80,7 @@ public final class AlertHook: @unchecked Sendable {
         var template = Array((NSTemporaryDirectory() + "/tracemap-exec-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
-        unlink(String(cString: template))
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count, lseek(fd, 0, SEEK_SET) == 0 else {

@@ -130,8 +130,9 @@ public actor Monitor {
 
         let observation = PathObservation(round)
         let stamp = EventStamp(time: Date(), round: round.index, target: meta.target.name)
-        let raised = routes.observe(observation, stamp) + losses.observe(observation, stamp)
-            + spikes.observe(observation, stamp)
+        var raised = routes.observe(observation, stamp)
+        raised += losses.observe(observation, destinationTTL: routes.length, stamp)
+        raised += spikes.observe(observation, destinationTTL: routes.length, stamp)
         for event in raised { emit(event) }
         if raised.contains(where: { $0.kind == .destinationLost })
             || clock.now - lastResolution >= options.resolveEvery {

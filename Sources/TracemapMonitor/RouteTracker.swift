@@ -11,11 +11,17 @@ import TracemapModel
 ///   evidence either way: it neither counts nor aborts.
 /// - A TTL that never answered learns its first responders without an event (a rate-limited hop's first reply
 ///   is not a route change).
+/// - The destination's TTL changes only on proof. Answering at a lower TTL is proof, unless every TTL between was
+///   silent on the established path (then the old TTL was a guess made while those probes were lost: corrected
+///   without an event). Answering at a higher TTL is proof when a router answered at or past the old TTL; when
+///   those TTLs were only silent it is what loss looks like — the probe at the destination's TTL lost, the next
+///   one through — so it counts only after `silentGrowthRounds` such rounds in a row.
 /// - The destination is lost after `lostRounds` rounds in a row without its answer, and reached again after
 ///   `confirmRounds` answered rounds in a row.
 struct RouteTracker: Sendable {
     let confirmRounds: Int
     let lostRounds: Int
+    let silentGrowthRounds: Int
 
     /// Responders per TTL in the order first seen, ECMP alternatives included.
     private(set) var established: [Int: [IPAddress]] = [:]
@@ -29,6 +35,7 @@ struct RouteTracker: Sendable {
     private var missedRun = 0
     private var answeredRun = 0
     private var everReached = false
+    private var silentGrowthRun = 0
 
     /// Evidence of a different path, gathered over consecutive diverging rounds.
     private struct Candidate {
@@ -45,6 +52,9 @@ struct RouteTracker: Sendable {
     init(confirmRounds: Int, lostRounds: Int) {
         self.confirmRounds = max(1, confirmRounds)
         self.lostRounds = max(1, lostRounds)
+        // At 40 % loss behind a hop, "destination's probe lost, the next one through" happens in a quarter of the
+        // rounds: ten in a row is about one in a million.
+        silentGrowthRounds = max(self.confirmRounds, 2 * self.lostRounds)
     }
 
     var destinationLost: Bool { lostEvent != nil }
@@ -62,7 +72,7 @@ struct RouteTracker: Sendable {
             return events
         }
         let changed = divergentTTLs(observation)
-        let lengthChanged = observation.destinationTTL.map { length != nil && $0 != length } ?? false
+        let lengthChanged = lengthChange(observation)
         if !changed.isEmpty || lengthChanged {
             var next = candidate ?? Candidate()
             next.rounds += 1
@@ -123,6 +133,29 @@ struct RouteTracker: Sendable {
     }
 
     // MARK: Route changes
+
+    /// Whether this round proves another destination TTL; corrects a guessed one on the way.
+    private mutating func lengthChange(_ observation: PathObservation) -> Bool {
+        guard let reached = observation.destinationTTL, let length, reached != length else {
+            silentGrowthRun = 0
+            return false
+        }
+        if reached < length {
+            silentGrowthRun = 0
+            if (reached..<length).allSatisfy({ (established[$0] ?? []).isEmpty }) {
+                self.length = reached
+                established = established.filter { $0.key <= reached }
+                return false
+            }
+            return true
+        }
+        if (length..<reached).contains(where: { observation.responders[$0] != nil }) {
+            silentGrowthRun = 0
+            return true
+        }
+        silentGrowthRun += 1
+        return silentGrowthRun > silentGrowthRounds - confirmRounds
+    }
 
     /// TTLs (up to the established destination) that answered with an address not established there.
     private func divergentTTLs(_ observation: PathObservation) -> Set<Int> {

@@ -60,7 +60,10 @@ struct SpikeDetector: Sendable {
     /// The spike being reported, until its recovery.
     var activeAlert: MonitorEvent? { episode?.event }
 
-    mutating func observe(_ observation: PathObservation, _ stamp: EventStamp) -> [MonitorEvent] {
+    /// - Parameter destinationTTL: the destination's TTL on the established path; a round that reached it
+    ///   elsewhere (a lost probe, the next TTL's through) judges nothing.
+    mutating func observe(_ observation: PathObservation, destinationTTL: Int?,
+                          _ stamp: EventStamp) -> [MonitorEvent] {
         for (ttl, replies) in observation.rtts {
             for (address, rtt) in replies {
                 update(Key(ttl: ttl, address: address), rtt: rtt, round: observation.round)
@@ -68,7 +71,8 @@ struct SpikeDetector: Sendable {
         }
         hops = hops.filter { observation.round - $0.value.lastRound <= settings.forgetAfter }
 
-        guard let destinationTTL = observation.destinationTTL, let destination = observation.destination,
+        guard let destinationTTL, observation.destinationTTL == destinationTTL,
+              let destination = observation.destination,
               let state = hops[Key(ttl: destinationTTL, address: destination)], state.judged else { return [] }
         if episode == nil, state.spiking {
             let start = runStart(below: destinationTTL, observation)
@@ -79,7 +83,7 @@ struct SpikeDetector: Sendable {
                 "; destination \(formatMilliseconds(state.baseline.baselineMedian() ?? 0)) → "
                 + formatMilliseconds(state.baseline.recentMedian ?? 0)
             var event = stamp.event(.rttSpike, .warning, ttl: start,
-                                    "RTT rose from \(hopRange(start, destinationTTL)): "
+                                    "RTT rose at \(hopRange(start, destinationTTL)): "
                                     + "\(formatMilliseconds(baseline)) → \(formatMilliseconds(current)) "
                                     + "(median of the last \(settings.recentRounds))\(destinationText)")
             event.baselineRTT = baseline

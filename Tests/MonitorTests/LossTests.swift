@@ -20,7 +20,7 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(loss.lossPercent ?? 0, 30, accuracy: 0.01)
         let recoveries = run.events(.lossRecovery)
         XCTAssertEqual(recoveries.count, 1)
-        XCTAssertEqual(recoveries.first?.round, 67, "at most 1 of the last 10 lost: rounds 58–67")
+        XCTAssertEqual(recoveries.first?.round, 77, "at most 1 of the last 20 lost: rounds 58–77")
         XCTAssertEqual(run.events(.rateLimited), [])
         XCTAssertEqual(run.events(.destinationLost), [])
         XCTAssertEqual(run.alerts.map(\.kind), [.loss])

@@ -136,4 +136,41 @@ final class RouteChangeTests: XCTestCase {
         XCTAssertEqual(run.events(.routeChange), [], "the same path came back")
         XCTAssertFalse(run.snapshot.destinationLost)
     }
+
+    /// 40 % forward loss from hop 4 on: the destination's probe is often lost while the next TTL's gets through
+    /// (also in the very first round). That is loss, never a longer path.
+    func testForwardLossIsNotAPathLengthChange() async {
+        let lossy: @Sendable (Int, Int) -> Bool = { round, ttl in round == 0 || Script.noise(round, ttl, 3) < 0.4 }
+        var prober = ScriptedPath(maxHops: 12) { round, _ in
+            var path = Script.path(length: 6, round: round)
+            for ttl in 4...6 where lossy(round, ttl) { path[ttl - 1].answers = false }
+            return path
+        }
+        prober.lostPastDestination = lossy
+        let run = await runMonitor(prober, rounds: 200, interval: .milliseconds(5))
+        XCTAssertEqual(run.events(.routeChange), [], "\(run.events(.routeChange).map(\.message))")
+        XCTAssertEqual(run.snapshot.path.count, 6, "the guess of round 0 was corrected")
+        XCTAssertEqual(run.snapshot.path.last, [Script.destination])
+        XCTAssertGreaterThanOrEqual(run.events(.loss).count, 1)
+        XCTAssertEqual(run.events(.loss).first?.ttl, 4, "where the loss starts")
+        XCTAssertEqual(run.events(.rateLimited), [])
+    }
+
+    /// A path grown by a hop that never answers shows only as the destination one TTL further: reported after
+    /// ten rounds in a row, with the silent hop in the new path.
+    func testPathGrownByASilentHopIsReportedAfterTenRounds() async {
+        let prober = ScriptedPath { round, _ in
+            guard round >= 20 else { return Script.path(length: 5, round: round) }
+            var path = Script.path(length: 6, round: round)
+            path[4].answers = false
+            return path
+        }
+        let run = await runMonitor(prober, rounds: 40)
+        let changes = run.events(.routeChange)
+        XCTAssertEqual(changes.map(\.round), [29])
+        XCTAssertEqual(changes.first?.ttl, 5)
+        XCTAssertEqual(MonitorEvent.hop(5, of: changes.first?.newPath), [])
+        XCTAssertEqual(MonitorEvent.hop(6, of: changes.first?.newPath), [Script.destination])
+        XCTAssertEqual(run.events(.loss).count, 1, "the probe at the old destination TTL is lost meanwhile")
+    }
 }

@@ -23,6 +23,8 @@ struct ScriptedPath: PathProber {
     let hops: @Sendable (_ round: Int, _ flow: Int) -> [ScriptHop]
     /// How long each round takes.
     var delay: Duration = .zero
+    /// Whether the probe of a round at a TTL past the destination is lost on the way (forward loss).
+    var lostPastDestination: @Sendable (_ round: Int, _ ttl: Int) -> Bool = { _, _ in false }
     let log = ProbeLog()
 
     init(target: TraceTarget = TraceTarget(name: "dest.example", address: Script.destination),
@@ -52,8 +54,9 @@ struct ScriptedPath: PathProber {
                 sequence &+= 1
                 let hop = ttl <= path.count ? path[ttl - 1] : destination
                 let kind: ReplyKind = ttl >= path.count ? .echoReply : .timeExceeded
+                let lost = ttl > path.count && lostPastDestination(index, ttl)
                 let outcome: ProbeOutcome = hop.sendFails ? .sendFailed("Network is unreachable")
-                    : hop.answers ? .reply(ProbeReply(responder: hop.address, rtt: hop.rtt, kind: kind)) : .timeout
+                    : hop.answers && !lost ? .reply(ProbeReply(responder: hop.address, rtt: hop.rtt, kind: kind)) : .timeout
                 probes.append(ProbeRecord(ttl: ttl, flow: flow, sequence: sequence, sentAt: startedAt,
                                           outcome: outcome))
             }
