@@ -7,8 +7,8 @@ import Glibc
 /// One dedicated pthread does all packet work — a select loop over the device and a wake-up pipe, a timer heap of
 /// pending replies, and the scenario file's mtime every 50 ms — so replies leave on time whatever the caller does.
 /// When allowed (root), that thread runs SCHED_FIFO: on a test machine busy compiling, a normal thread woke up to
-/// 4 ms late, which a test of RTTs against the scenario's delays sees. It only ever sleeps in poll or
-/// clock_nanosleep, and the kernel's real-time throttling leaves other tasks their share regardless.
+/// 4 ms late, which a test of RTTs against the scenario's delays sees. It only ever blocks in select(2), and the
+/// kernel's real-time throttling leaves other tasks their share regardless.
 public final class PathSimulator: @unchecked Sendable {
     /// Packet counts since start.
     public struct Statistics: Sendable, Hashable {
