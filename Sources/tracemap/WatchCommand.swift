@@ -88,6 +88,12 @@ struct WatchCommand: AsyncParsableCommand {
             throw ValidationError("--max-round must be above 0 and at most 3600 seconds")
         }
         if let summaryEvery, summaryEvery < 1 { throw ValidationError("--summary-every must be at least 1") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if !(1...100_000).contains(window) { throw ValidationError("--window must be 1…100000 rounds") }
+        for (flag, rounds) in [("--route-rounds", routeRounds), ("--lost-rounds", lostRounds),
+                               ("--spike-rounds", spikeRounds)] where !(1...10_000).contains(rounds) {
+            throw ValidationError("\(flag) must be 1…10000 rounds")
+        }
         guard spikePercent.isFinite, spikePercent >= 0 else { throw ValidationError("--spike-pct must be 0 or more") }
         guard spikeMilliseconds.isFinite, spikeMilliseconds >= 0 else {
             throw ValidationError("--spike-ms must be 0 or more")
