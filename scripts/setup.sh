@@ -10,7 +10,7 @@ packages=(
   iproute2 nftables tmux                 # the test network and the TUI tests
   traceroute mtr-tiny scamper            # reference tools for the benchmarks and simulator checks
   dnsmasq libmaxmind-db-writer-perl      # the enrichment tests' DNS server and .mmdb writer
-  libcap2-bin util-linux unzip python3-pip
+  libcap2-bin util-linux unzip python3-pip iputils-ping
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -29,7 +29,8 @@ public enum TraceRenderer {
             let view = StatsView.cumulative(hop)
             let responders = hop.respondersByShare
             if responders.isEmpty {
-                rows.append(["\(hop.ttl).", "(silent)"] + columns.map { $0.cell(view) } + extras.map { _ in "" })
+                let label = hop.sendFailures == hop.sent ? "(send failed)" : "(silent)"
+                rows.append(["\(hop.ttl).", label] + columns.map { $0.cell(view) } + extras.map { _ in "" })
                 continue
             }
             for (position, responder) in responders.enumerated() {
