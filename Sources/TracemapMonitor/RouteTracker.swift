@@ -224,10 +224,14 @@ struct RouteTracker: Sendable {
         return event
     }
 
+    /// ECMP alternatives kept per TTL, the oldest dropped first (bounded memory for a hop that answers from a
+    /// whole pool of addresses).
+    static let maxAlternatives = 16
+
     private func merged(_ known: [IPAddress], _ new: some Sequence<IPAddress>) -> [IPAddress] {
         var result = known
         for address in new.sorted() where !result.contains(address) { result.append(address) }
-        return result
+        return Array(result.suffix(Self.maxAlternatives))
     }
 
     private static func hop(_ ttl: Int, of path: [[IPAddress]]) -> [IPAddress] {

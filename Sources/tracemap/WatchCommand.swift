@@ -249,7 +249,8 @@ private final class Interrupts: @unchecked Sendable {
         // The default action would kill the process before the report: the dispatch source takes SIGINT instead.
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "tracemap.sigint"))
-        source.setEventHandler { [unowned self] in
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
             received += 1
             if received > 1 { _exit(ExitStatus.interrupted.rawValue) }
             continuation.yield()
@@ -257,7 +258,9 @@ private final class Interrupts: @unchecked Sendable {
         source.resume()
     }
 
+    /// Stops listening; SIGINT stays ignored while the final report prints.
     func stop() {
+        source.cancel()
         continuation.finish()
     }
 }
