@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapEnrich
 import TracemapModel
 import TracemapProbe
 import TracemapReport
@@ -16,6 +17,8 @@ struct TraceCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var probe: ProbeArguments
+
+    @OptionGroup var enrichment: EnrichmentArguments
 
     @Option(name: [.customShort("q"), .customLong("queries")], help: "Probes per TTL.")
     var queries = 3
@@ -41,6 +44,9 @@ struct TraceCommand: AsyncParsableCommand {
 
     @Flag(help: "Print one line per probe event.")
     var raw = false
+
+    @Flag(name: .customLong("route-path"), help: "Also print the path as ASN blocks with locations.")
+    var routePath = false
 
     @Argument(help: "Host names or addresses (up to 16).")
     var hosts: [String]
@@ -75,15 +81,22 @@ struct TraceCommand: AsyncParsableCommand {
         var documents: [TraceDocument] = []
         var output = ""
         let columns = HopColumn.columns(fields) ?? []
+        let enricher = enrichment.makeEnricher(noReverseDNS: probe.noReverseDNS)
+        let responders = Array(Set(results.flatMap { $0.1.probes.compactMap { $0.reply?.responder } }))
+        // Lookups start only now, after the probes: they can never delay one. A slow resolver costs at most this.
+        let info = await enricher.resolve(responders, timeout: .milliseconds(1500))
+        for warning in await enricher.warnings {
+            FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
+        }
         for (index, round, started) in results {
             let prober = probers[index]
             var statistics = PathStatistics(windowRounds: 1)
             statistics.record(round)
             let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                                  options: options, startedAt: started, endedAt: round.endedAt)
-            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS)
+            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info)
             if json {
-                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: [:]))
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
             } else if csv {
                 let text = TraceRenderer.csv(meta: meta, statistics: statistics, columns: columns, naming: naming)
                 output += index == 0 ? text : String(text.drop { $0 != "\n" }.dropFirst())
@@ -92,12 +105,23 @@ struct TraceCommand: AsyncParsableCommand {
             } else {
                 output += (index > 0 ? "\n" : "")
                     + TraceRenderer.table(meta: meta, statistics: statistics, columns: columns, naming: naming)
+                if routePath {
+                    let hops = statistics.orderedHops.map { hop in
+                        RouteHop(ttl: hop.ttl, address: hop.lastResponder, info: hop.lastResponder.flatMap { info[$0] })
+                    }
+                    output += "route path:\n" + RoutePath(hops: hops).lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+                }
             }
         }
         if json {
             let encoder = TracemapJSON.encoder(pretty: true)
             let data = documents.count == 1 ? try encoder.encode(documents[0]) : try encoder.encode(documents)
             output = String(decoding: data, as: UTF8.self) + "\n"
+        }
+        if let redactor = enricher.redactor {
+            let addresses = Set(responders + probers.map(\.target.address) + probers.compactMap(\.source))
+            output = redactor.redactText(output, addresses: Array(addresses),
+                                         names: hosts + info.values.compactMap(\.hostname))
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if results.contains(where: { $0.1.destinationTTL == nil }) {

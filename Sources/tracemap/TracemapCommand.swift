@@ -24,6 +24,9 @@ struct TracemapCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let code as ExitCode {
+            // A command that already said everything it had to say, and only sets the status.
+            Glibc.exit(code.rawValue)
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("tracemap: \(failure.message)\n".utf8))
             Glibc.exit(failure.status.rawValue)
