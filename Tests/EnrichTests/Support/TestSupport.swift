@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import TracemapModel
 import XCTest
 
@@ -90,12 +87,68 @@ func freeUDPPort() -> UInt16 {
     return UInt16(bigEndian: address.sin_port)
 }
 
+/// A child started with posix_spawn(3), outside Foundation's `Process`: Foundation's reaper blocks in
+/// waitpid(2) on a child that closes the descriptors it inherited (dnsmasq does) and then reaps no other child.
+/// The child starts with no signal blocked, so SIGTERM works (a test runner's threads block most signals).
+final class SpawnedProcess {
+    let pid: pid_t
+    private var exited = false
+
+    /// Runs `arguments` (looked up in PATH) with stdin from /dev/null and stdout and stderr to `output`.
+    init(_ arguments: [String], output: String = "/dev/null") throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
+        self.pid = pid
+    }
+
+    var isRunning: Bool {
+        guard !exited else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
+
+    /// SIGTERM, then SIGKILL after two seconds; returns once the child is reaped.
+    func stop() {
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
+        while isRunning && Date() < deadline { usleep(10_000) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            exited = true
+        }
+    }
+
+    deinit { stop() }
+}
+
 /// Debian's dnsmasq on 127.0.0.1 at a free port, answering only from the records it is given
 /// (`--no-resolv --no-hosts`), logging every query it receives to a file the test reads.
 final class Dnsmasq {
     let port: UInt16
     let logPath: String
-    private let process: Process
+    private let process: SpawnedProcess
 
     static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/dnsmasq") }
 
@@ -104,32 +157,28 @@ final class Dnsmasq {
     ///   - txt: name → record text.
     init(ptr: [String: String] = [:], txt: [String: String] = [:], in directory: TemporaryDirectory) throws {
         guard Self.isInstalled else { throw XCTSkip("dnsmasq is not installed") }
-        logPath = directory.file("dnsmasq-\(UUID().uuidString).log")
-        var lastError = ""
+        let serial = UUID().uuidString
+        logPath = directory.file("dnsmasq-\(serial).log")
+        let errorPath = directory.file("dnsmasq-\(serial).err")
+        // Records go in a configuration file: only there does dnsmasq read quoted text, which keeps the commas
+        // of an AS name inside one character-string.
+        var configuration = ptr.sorted(by: { $0.key < $1.key }).map { address, name in
+            "ptr-record=\(ReverseNameForTests.pointer(address)),\(name)"
+        }
+        configuration += txt.sorted(by: { $0.key < $1.key }).map { name, text in "txt-record=\(name),\"\(text)\"" }
+        let configurationPath = directory.file("dnsmasq-\(serial).conf")
+        try (configuration.joined(separator: "\n") + "\n").write(toFile: configurationPath, atomically: true,
+                                                                   encoding: .utf8)
         for _ in 0..<5 {
             let port = freeUDPPort()
-            // Records go in a configuration file: only there does dnsmasq read quoted text, which keeps the
-            // commas of an AS name inside one character-string.
-            var configuration = ptr.sorted(by: { $0.key < $1.key }).map { address, name in
-                "ptr-record=\(ReverseNameForTests.pointer(address)),\(name)"
-            }
-            configuration += txt.sorted(by: { $0.key < $1.key }).map { name, text in "txt-record=\(name),\"\(text)\"" }
-            let configurationPath = directory.file("dnsmasq-\(port).conf")
-            try (configuration.joined(separator: "\n") + "\n").write(toFile: configurationPath, atomically: true,
-                                                                       encoding: .utf8)
-            let arguments = ["-k", "-C", configurationPath, "--no-resolv", "--no-hosts",
-                             "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--user=root",
-                             "--log-queries", "--log-facility=\(logPath)", "--pid-file=",
-                             // Answer NXDOMAIN for the names it has no record of, as a real zone would.
-                             "--local=/arpa/", "--local=/cymru.com/"]
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/dnsmasq")
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            // dnsmasq logs "started" once its sockets are bound.
+            let process = try SpawnedProcess(
+                ["/usr/sbin/dnsmasq", "-k", "-C", configurationPath, "--no-resolv", "--no-hosts",
+                 "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--user=root",
+                 "--log-queries", "--log-facility=\(logPath)", "--pid-file=",
+                 // Answer NXDOMAIN for the names it has no record of, as a real zone would.
+                 "--local=/arpa/", "--local=/cymru.com/"],
+                output: errorPath)
+            // dnsmasq logs "started" once its sockets are bound; a taken port makes it exit instead.
             let deadline = Date().addingTimeInterval(5)
             while Date() < deadline && process.isRunning && !Self.log(logPath).contains("started, version") {
                 usleep(20_000)
@@ -139,10 +188,10 @@ final class Dnsmasq {
                 self.process = process
                 return
             }
-            Self.kill(process)
-            lastError = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.stop()
         }
-        throw NSError(domain: "dnsmasq", code: 1, userInfo: [NSLocalizedDescriptionKey: lastError])
+        throw NSError(domain: "dnsmasq", code: 1,
+                      userInfo: [NSLocalizedDescriptionKey: Self.log(errorPath) + Self.log(logPath)])
     }
 
     var endpoint: String { "127.0.0.1:\(port)" }
@@ -163,18 +212,7 @@ final class Dnsmasq {
         }
     }
 
-    /// SIGKILL, because a child of the test runner inherits a signal mask that blocks SIGTERM; then a polled
-    /// wait, because Foundation's `waitUntilExit` spins off the main thread.
-    func stop() {
-        Self.kill(process)
-    }
-
-    static func kill(_ process: Process) {
-        guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-    }
+    func stop() { process.stop() }
 
     deinit { stop() }
 }
