@@ -162,4 +162,27 @@ final class GeoIPTests: XCTestCase {
         let warnings = await enricher.warnings
         XCTAssertLessThanOrEqual(warnings.count, 1, "\(warnings)")
     }
+
+    /// The real DB-IP City Lite database when scripts/install-geoip.sh has installed it (or TRACEMAP_GEOIP_MMDB
+    /// names one): a local file lookup, nothing leaves the machine.
+    func testInstalledDatabaseWhenPresent() throws {
+        let path = EnrichmentPaths.geoDatabase(explicit: nil)
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no GeoIP database at \(path)") }
+        let database = try GeoDatabase(database: MaxMindDatabase(path: path))
+        XCTAssertEqual(database.schema, .maxMindCity)
+        for address in ["1.1.1.1", "8.8.8.8", "2606:4700:4700::1111"] {
+            let location = try XCTUnwrap(try database.location(for: IPAddress(address)!), address)
+            XCTAssertNotNil(location.countryCode, address)
+            XCTAssertNotNil(location.latitude, address)
+            XCTAssertNotNil(location.longitude, address)
+        }
+        XCTAssertNil(try database.location(for: IPAddress("192.0.2.1")!), "documentation space has no place")
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for value in UInt32(0x0100_0000)..<UInt32(0x0100_0000 + 100_000) {
+                _ = try database.location(for: IPAddress(v4: value &* 2_654_435_761))
+            }
+        }
+        print("100000 located lookups in \(elapsed)")
+    }
 }
