@@ -160,7 +160,9 @@ final class EnricherDNSTests: XCTestCase {
         let infoTime = await clock.measure {
             for address in addresses { _ = await enricher.info(for: address) }
         }
-        XCTAssertLessThan(infoTime, .milliseconds(100), "info(for:) waited")
+        // Sixty first sightings start 120 lookups; a query alone may take 2 s here, so well under that means no
+        // wait (the bound leaves room for a loaded CI machine).
+        XCTAssertLessThan(infoTime, .milliseconds(500), "info(for:) waited")
 
         let resolveTime = await clock.measure {
             let infos = await enricher.resolve(addresses, timeout: .milliseconds(200))
@@ -168,7 +170,7 @@ final class EnricherDNSTests: XCTestCase {
             XCTAssertTrue(infos.values.allSatisfy { $0.hostname == nil && $0.asn == nil })
         }
         XCTAssertGreaterThanOrEqual(resolveTime, .milliseconds(195))
-        XCTAssertLessThan(resolveTime, .milliseconds(400), "resolve overran its timeout")
+        XCTAssertLessThan(resolveTime, .milliseconds(700), "resolve overran its timeout")
     }
 
     func testQueryTimeoutGivesOneWarning() async throws {
