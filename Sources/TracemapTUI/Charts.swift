@@ -25,20 +25,22 @@ public enum Charts {
         return min(steps - 1, max(0, Int((fraction * Double(steps - 1)).rounded())))
     }
 
-    /// A bar chart `height` rows tall of the newest `width` samples, from 0 ms to the highest sample; each row
-    /// of a bar holds eight levels (U+2581…U+2588), so the chart resolves height × 8 steps. Returns rows top to
-    /// bottom; a lost probe is a `×` on the bottom row.
+    /// A bar chart `height` rows tall of the newest `width` samples; each row of a bar holds eight levels
+    /// (U+2581…U+2588), so the chart resolves height × 8 steps. Bars rise from `floor` (see `chartFloor`) to
+    /// the highest sample. Returns rows top to bottom; a lost probe is a `×` on the bottom row.
     public static func history(_ samples: [Double?], width: Int, height: Int, unicode: Bool = true) -> [String] {
         guard width > 0, height > 0 else { return [] }
         let shown = Array(samples.suffix(width))
-        let high = shown.compactMap { $0 }.max() ?? 0
+        let values = shown.compactMap { $0 }
+        let high = values.max() ?? 0, floor = chartFloor(values)
         var rows = Array(repeating: [Character](repeating: " ", count: shown.count), count: height)
         for (column, sample) in shown.enumerated() {
             guard let sample else {
                 rows[height - 1][column] = unicode ? "×" : "x"
                 continue
             }
-            let eighths = high > 0 ? max(1, Int((sample / high * Double(height * 8)).rounded())) : 1
+            let span = high - floor
+            let eighths = span > 0 ? max(1, Int(((sample - floor) / span * Double(height * 8)).rounded())) : 1
             for row in 0..<height {
                 let filled = eighths - row * 8
                 guard filled > 0 else { break }
@@ -47,6 +49,14 @@ public enum Charts {
             }
         }
         return rows.map { String($0) }
+    }
+
+    /// Where the history chart's bars start: 0 ms when the samples vary by more than they are far from 0,
+    /// else a little below the lowest sample, so 0.5 ms of jitter on a 40 ms hop still shows.
+    public static func chartFloor(_ values: [Double]) -> Double {
+        guard let low = values.min(), let high = values.max() else { return 0 }
+        let span = high - low
+        return low <= span ? 0 : max(0, low - span / 4)
     }
 
     /// A histogram of the samples in `buckets` equal ranges from the lowest to the highest: one

@@ -49,7 +49,8 @@ enum DetailsPane {
             let rows = Charts.history(shown, width: chartWidth, height: chartHeight, unicode: state.unicode)
             for (index, row) in rows.enumerated() {
                 let axis = index == 0 ? (high.map { $0.formatted(decimals: 1) } ?? "").rightAligned(to: 7)
-                    : index == rows.count - 1 ? "0".rightAligned(to: 7) : String(repeating: " ", count: 7)
+                    : index == rows.count - 1 ? Charts.chartFloor(shown.compactMap { $0 }).formatted(decimals: 1)
+                        .rightAligned(to: 7) : String(repeating: " ", count: 7)
                 canvas.put(axis + " │", x: rect.x, y: y + index, style: CellStyle(.dim))
                 canvas.put(row, x: rect.x + 9, y: y + index, style: CellStyle(.cyan))
             }

@@ -22,7 +22,7 @@ public struct ReplayPlayer: Sendable {
     /// Longer silences in a recording (a paused watch, a laptop asleep) are skipped, not waited out.
     static let longestWait: TimeInterval = 5
 
-    public init(lines: [RecordingLine], windowRounds: Int = 60) throws(ReplayError) {
+    public init(lines: [RecordingLine], windowRounds: Int = 60) throws(TUIInputError) {
         var meta: TraceMeta?
         var rounds: [Round] = []
         var events: [(Int, MonitorEvent)] = []
@@ -34,7 +34,7 @@ public struct ReplayPlayer: Sendable {
             }
         }
         guard let meta else {
-            throw ReplayError(description: "no header line: not a tracemap recording")
+            throw TUIInputError(description: "no header line: not a tracemap recording")
         }
         self.meta = meta
         self.rounds = rounds
@@ -102,7 +102,7 @@ public struct ReplayPlayer: Sendable {
     }
 }
 
-/// Why a recording cannot be replayed.
-public struct ReplayError: Error, CustomStringConvertible, Sendable {
+/// Why a recording or a hosts file cannot be used.
+public struct TUIInputError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }

@@ -1,41 +1,39 @@
-import Dispatch
 import Foundation
 
-/// SIGINT and SIGTERM become a flag the main loop polls, so the terminal is restored by the same main-actor
-/// code as on `q` (curses must never be called from a signal handler: endwin is not async-signal-safe).
-final class SignalTrap: @unchecked Sendable {
-    private let lock = NSLock()
-    private var received: Int32?
-    private var sources: [DispatchSourceSignal] = []
+/// The signal number a handler stored, read by the main loop. A plain word written from the handler is all
+/// a signal handler may safely do (as C's `volatile sig_atomic_t`); allocated once, before any handler runs.
+nonisolated(unsafe) private let receivedSignal: UnsafeMutablePointer<sig_atomic_t> = {
+    let pointer = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return pointer
+}()
 
-    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
-        for number in signals {
-            // The default action would kill the process with the terminal still in curses mode.
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.record(number) }
-            source.resume()
-            sources.append(source)
+/// SIGINT, SIGTERM and SIGHUP become a flag the main loop polls, so the terminal is restored by the same
+/// main-actor code as on `q`: curses must never be called from a signal handler (endwin is not
+/// async-signal-safe). A Dispatch signal source would not do on Linux: libdispatch reads signals through a
+/// signalfd, which sees only blocked signals, and the threads of the async runtime do not block them.
+struct SignalTrap {
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+    init() {
+        receivedSignal.pointee = 0
+        for number in SignalTrap.signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in receivedSignal.pointee = number }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(number, &action, nil)
         }
-    }
-
-    private func record(_ number: Int32) {
-        lock.lock()
-        defer { lock.unlock() }
-        received = received ?? number
     }
 
     /// The first signal received, if any.
     var pending: Int32? {
-        lock.lock()
-        defer { lock.unlock() }
-        return received
+        let number = receivedSignal.pointee
+        return number == 0 ? nil : number
     }
 
     /// Puts the default actions back (after the terminal is restored).
     func restore() {
-        for source in sources { source.cancel() }
-        sources = []
-        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
+        for number in SignalTrap.signals { signal(number, SIG_DFL) }
     }
 }

@@ -25,6 +25,10 @@ struct TUIArguments: ParsableArguments {
     @Flag(help: "Look up documentation and private addresses like global ones (test networks).")
     var lab = false
 
+    @Option(help: ArgumentHelp("Names and places of hosts, as JSON {address: HostInfo} (lab networks, the demo).",
+                               valueName: "file"))
+    var hosts: String?
+
     func tuiOptions(showNames: Bool) -> TUIOptions {
         var options = TUIOptions()
         options.color = TUIOptions.colorAllowed(noColorFlag: noColor)
@@ -34,8 +38,15 @@ struct TUIArguments: ParsableArguments {
         return options
     }
 
-    /// Host names, ASNs and locations for the hops; none until the enrichment engine is wired in.
-    func enricher(reverseDNS: Bool) -> (any HostInfoProvider)? { nil }
+    /// Host names, ASNs and locations for the hops: the `--hosts` file first.
+    func enricher(reverseDNS: Bool) throws -> (any HostInfoProvider)? {
+        guard let hosts else { return nil }
+        do {
+            return try StaticHostInfo(path: hosts)
+        } catch {
+            throw CommandFailure(message: "cannot read --hosts \(hosts): \(error)", status: .badInput)
+        }
+    }
 
     func validate() throws {
         if window < 1 { throw ValidationError("--window must be at least 1 round") }
@@ -64,9 +75,10 @@ func runReplay(path: String, arguments: TUIArguments, speed: Double, at position
         player.seek(to: position)
         player.playing = false
     }
+    let provider = try arguments.enricher(reverseDNS: true)
     let status: ExitStatus
     do {
-        status = try await TUIApp.runReplay(player: player, enricher: arguments.enricher(reverseDNS: true),
+        status = try await TUIApp.runReplay(player: player, enricher: provider,
                                             options: arguments.tuiOptions(showNames: true))
     } catch {
         throw CommandFailure(message: "\(error)", status: .terminal)
@@ -133,9 +145,10 @@ struct TUICommand: AsyncParsableCommand {
         }
         defer { writer?.close() }
         let monitor = Monitor(prober: prober, options: monitorOptions, recording: writer)
+        let provider = try display.enricher(reverseDNS: !probe.noReverseDNS)
         let status: ExitStatus
         do {
-            status = try await TUIApp.runLive(monitor: monitor, enricher: display.enricher(reverseDNS: !probe.noReverseDNS),
+            status = try await TUIApp.runLive(monitor: monitor, enricher: provider,
                                               options: display.tuiOptions(showNames: !probe.noReverseDNS))
         } catch {
             throw CommandFailure(message: "\(error)", status: .terminal)

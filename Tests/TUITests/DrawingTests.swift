@@ -98,6 +98,8 @@ final class DrawingTests: XCTestCase {
 
     func testHistoryChartAndHistogram() {
         XCTAssertEqual(Charts.history([10, 5, nil, 20], width: 4, height: 2), ["   █", "█▄×█"])
+        XCTAssertEqual(Charts.chartFloor([40, 40.5, 41]), 39.75)
+        XCTAssertEqual(Charts.history([40, 41], width: 2, height: 1), ["▂█"])
         let buckets = Charts.histogram([1, 2, 2, 3, 4], buckets: 3)
         XCTAssertEqual(buckets.map(\.count), [1, 2, 2])
         XCTAssertEqual(buckets.first?.low, 1)
