@@ -30,7 +30,15 @@ enum MapPane {
         let title = zoomed ? "Map: path (z: world)" : "Map: world (z: zoom to path)"
         canvas.put(Format.rule(title, width: rect.width, unicode: state.unicode), x: rect.x, y: rect.y,
                    style: CellStyle(.accent), limit: rect.width)
-        let area = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        var area = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        if !zoomed {
+            // The world at one scale across and down needs this many rows; more would only show empty sea and
+            // Antarctica, so the map is centred in the pane instead.
+            let rows = Int((Double(area.width * 2) * 142 / 360 / 4).rounded(.up))
+            if rows < area.height {
+                area = Rect(x: area.x, y: area.y + (area.height - rows) / 2, width: area.width, height: rows)
+            }
+        }
         let canvasMap = draw(points: points, changed: frame.model.recentlyChangedTTLs(), width: area.width,
                              height: area.height, zoomed: zoomed, unicode: state.unicode)
         canvas.blit(canvasMap, x: area.x, y: area.y)

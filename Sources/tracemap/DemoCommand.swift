@@ -1,5 +1,314 @@
 import ArgumentParser
+import Foundation
+import TracemapModel
+import TracemapTUI
 
+/// `tracemap demo`: the TUI on a simulated path in a private network namespace, with an incident played on
+/// a timer. Nothing leaves the machine: the path is the TUN simulator's, numbered from documentation space.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Watch a simulated path live in the TUI while an incident plays (root, Linux).",
+        discussion: """
+            Builds a network namespace with a TUN device played by `tracemap sim`, runs the real prober against \
+            203.0.113.10 inside it, and every --phase seconds rewrites the simulated path: a route change, an \
+            RTT spike, loss at the destination, recovery, and again. The namespace, the device, the simulator \
+            and the files are removed when the demo ends, by q, Ctrl-C or SIGTERM.
+            """)
+
+    @Option(help: "Seconds each phase of the incident lasts.")
+    var phase: Double = 20
+
+    @Option(help: "Seconds between the starts of two rounds.")
+    var interval: Double = 0.5
+
+    @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Plain ASCII: no braille map, no block characters.")
+    var ascii = false
+
+    func validate() throws {
+        if !(phase >= 2) { throw ValidationError("--phase must be at least 2 seconds") }
+        if !(interval > 0) { throw ValidationError("--interval must be above 0") }
+    }
+
+    func run() async throws {
+        guard getuid() == 0 else {
+            throw CommandFailure(message: "the demo builds a network namespace and a TUN device: run it as root",
+                                 status: .noPermission)
+        }
+        try requireTerminal()
+        DemoLab.removeStale()
+        let lab = try DemoLab()
+        let trap = DemoSignals()
+        defer {
+            lab.destroy()
+            trap.restore()
+        }
+        try lab.start()
+        var arguments = ["tui", "--hosts", lab.hostsFile.path, "--profile", "offline", "--interval", "\(interval)"]
+        if noColor { arguments.append("--no-color") }
+        if ascii { arguments.append("--ascii") }
+        arguments.append(DemoLab.target)
+        let tui = try lab.spawnInForeground(arguments)
+        let started = Date()
+        var shownPhase = -1
+        var status: Int32 = 0
+        while true {
+            if trap.pending { kill(tui, SIGTERM) }
+            var raw: Int32 = 0
+            if waitpid(tui, &raw, WNOHANG) == tui {
+                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
+                status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + raw & 0x7f
+                break
+            }
+            let phase = Int(Date().timeIntervalSince(started) / self.phase) % DemoLab.phases.count
+            if phase != shownPhase {
+                shownPhase = phase
+                try? lab.write(scenario: DemoLab.phases[phase])
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// SIGINT and SIGTERM while the demo runs: the TUI child handles its own (the terminal sends Ctrl-C to the
+/// whole foreground group); the demo itself only notes them, so it lives to remove what it built.
+private struct DemoSignals {
+    init() {
+        demoSignalReceived.pointee = 0
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in demoSignalReceived.pointee = number }
+            sigemptyset(&action.sa_mask)
+            sigaction(number, &action, nil)
+        }
+    }
+
+    var pending: Bool { demoSignalReceived.pointee != 0 }
+
+    func restore() {
+        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
+    }
+}
+
+/// Written by the signal handler only (a plain word, as C's `volatile sig_atomic_t`).
+nonisolated(unsafe) private let demoSignalReceived: UnsafeMutablePointer<sig_atomic_t> = {
+    let pointer = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return pointer
+}()
+
+/// The demo's namespace, TUN device, simulator and files (the same layout as the tests' SimulatedPath).
+private final class DemoLab {
+    static let target = "203.0.113.10"
+    static let device = "tm0"
+    static let prefix = "tracemap-demo-"
+
+    let namespace: String
+    let directory: URL
+    var scenarioFile: URL { directory.appendingPathComponent("scenario.json") }
+    var hostsFile: URL { directory.appendingPathComponent("hosts.json") }
+    private var simulator: Process?
+    private var created = false
+    private var destroyed = false
+
+    init() throws {
+        namespace = "\(DemoLab.prefix)\(getpid())"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(namespace)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// Removes namespaces left by demos that were killed outright (SIGKILL leaves no chance to clean up).
+    static func removeStale() {
+        let list = Self.run(["ip", "netns", "list"]).output
+        for line in list.split(separator: "\n") {
+            let name = String(line.split(separator: " ").first ?? "")
+            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0 else {
+                continue
+            }
+            for pid in Self.run(["ip", "netns", "pids", name]).output.split(separator: "\n") {
+                kill(pid_t(pid) ?? 0, SIGKILL)
+            }
+            Self.run(["ip", "netns", "del", name])
+            try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent(name))
+        }
+    }
+
+    /// Builds the namespace and the device, writes the files, starts the simulator and waits until it holds
+    /// the device.
+    func start() throws {
+        try Data(DemoLab.hosts.utf8).write(to: hostsFile)
+        try write(scenario: DemoLab.phases[0])
+        try ip("netns", "add", namespace)
+        created = true
+        let steps: [[String]] = [
+            ["link", "set", "lo", "up"],
+            ["tuntap", "add", "dev", DemoLab.device, "mode", "tun"],
+            ["addr", "add", "192.0.2.1/24", "dev", DemoLab.device],
+            ["link", "set", DemoLab.device, "up"],
+            ["route", "add", "198.51.100.0/24", "dev", DemoLab.device],
+            ["route", "add", "203.0.113.0/24", "dev", DemoLab.device],
+        ]
+        for step in steps { try ip(["-n", namespace] + step) }
+        // The simulator's replies come from addresses routed back into the device.
+        for setting in ["net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.\(DemoLab.device).rp_filter=0"] {
+            Self.run(["ip", "netns", "exec", namespace, "sysctl", "-q", "-w", setting])
+        }
+        simulator = try spawn(["sim", "--scenario", scenarioFile.path, "--tun", DemoLab.device])
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if Self.run(["ip", "-n", namespace, "-o", "link", "show", DemoLab.device]).output.contains("LOWER_UP") {
+                return
+            }
+            if simulator?.isRunning == false { break }
+            usleep(50_000)
+        }
+        throw CommandFailure(message: "the path simulator did not start", status: .network)
+    }
+
+    /// Replaces the scenario as a rename, so the simulator never reads half a file.
+    func write(scenario: String) throws {
+        try Data(scenario.utf8).write(to: scenarioFile, options: .atomic)
+    }
+
+    /// Runs this same binary inside the namespace, in the background, without the terminal.
+    func spawn(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", namespace, DemoLab.executable] + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs this same binary inside the namespace on the demo's own terminal. posix_spawn rather than
+    /// Process: Foundation starts children in a process group of their own, which the terminal treats as a
+    /// background job, so the TUI could never read a key.
+    func spawnInForeground(_ arguments: [String]) throws -> pid_t {
+        let argv = ["env", "ip", "netns", "exec", namespace, DemoLab.executable] + arguments
+        var cStrings = argv.map { strdup($0) }
+        cStrings.append(nil)
+        defer { for pointer in cStrings { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, "/usr/bin/env", nil, nil, cStrings, environ)
+        guard result == 0 else {
+            throw CommandFailure(message: "cannot start the TUI: \(String(cString: strerror(result)))", status: .terminal)
+        }
+        return pid
+    }
+
+    /// Stops the simulator and everything else in the namespace, deletes it (the device goes with it) and the
+    /// files. Safe to call twice.
+    func destroy() {
+        guard !destroyed else { return }
+        destroyed = true
+        if let simulator, simulator.isRunning { simulator.terminate() }
+        if created {
+            for pid in Self.run(["ip", "netns", "pids", namespace]).output.split(separator: "\n") {
+                kill(pid_t(pid) ?? 0, SIGKILL)
+            }
+            Self.run(["ip", "netns", "del", namespace])
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func ip(_ arguments: String...) throws { try ip(arguments) }
+
+    private func ip(_ arguments: [String]) throws {
+        let result = Self.run(["ip"] + arguments)
+        guard result.status == 0 else {
+            throw CommandFailure(message: "ip \(arguments.joined(separator: " ")): \(result.output)", status: .network)
+        }
+    }
+
+    /// Runs a short command to its end; output and errors together.
+    @discardableResult
+    static func run(_ arguments: [String]) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return (-1, "\(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// This binary, for running its `sim` and `tui` inside the namespace.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    // MARK: The path and its incident
+
+    /// A path from Paris to San Francisco; the delays are what light in fibre would take, roughly.
+    private static func scenario(hop3: (address: String, delay: Double) = ("198.51.100.3", 9),
+                                 extra: Double = 0, destinationLoss: Double = 0) -> String {
+        """
+        {"seed": 11,
+         "hops": [
+          {"address": "198.51.100.1", "delay_ms": 0.8, "jitter_ms": 0.2},
+          {"address": "198.51.100.2", "delay_ms": 6, "jitter_ms": 0.5},
+          {"address": "\(hop3.address)", "delay_ms": \(hop3.delay), "jitter_ms": 0.5,
+           "mpls": [{"label": 24001, "ttl": 1}]},
+          {"silent": true, "delay_ms": 40},
+          {"address": "198.51.100.5", "delay_ms": \(78 + extra), "jitter_ms": 1.5},
+          {"address": "198.51.100.6", "delay_ms": \(96 + extra), "jitter_ms": 1.5, "reply_loss": 10},
+          {"address": "198.51.100.7", "delay_ms": \(138 + extra), "jitter_ms": 2,
+           "alternatives": [{"address": "198.51.100.77", "delay_ms": \(141 + extra)}]}
+         ],
+         "destination": {"delay_ms": \(142 + extra), "jitter_ms": 2, "loss": \(destinationLoss)}}
+        """
+    }
+
+    /// Calm; a route change at hop 3; an RTT spike behind the Atlantic; loss at the destination; calm again.
+    static let phases: [String] = [
+        scenario(),
+        scenario(hop3: ("198.51.100.33", 12)),
+        scenario(hop3: ("198.51.100.33", 12), extra: 120),
+        scenario(hop3: ("198.51.100.33", 12), destinationLoss: 40),
+        scenario(),
+    ]
+
+    /// Names and places of the simulated routers (documentation addresses are in no GeoIP database).
+    static let hosts = """
+        {
+         "198.51.100.1": {"hostname": "gw.par.example", "class": "documentation",
+           "asn": {"number": 64500, "organization": "Example Access"},
+           "location": {"city": "Paris", "country": "France", "country_code": "FR", "latitude": 48.86, "longitude": 2.35,
+                        "accuracy_radius_km": 20}},
+         "198.51.100.2": {"hostname": "core1.fra.example", "class": "documentation",
+           "asn": {"number": 64500, "organization": "Example Access"},
+           "location": {"city": "Frankfurt", "country_code": "DE", "latitude": 50.11, "longitude": 8.68}},
+         "198.51.100.3": {"hostname": "core2.lon.example", "class": "documentation",
+           "asn": {"number": 64501, "organization": "Example Backbone"},
+           "location": {"city": "London", "country_code": "GB", "latitude": 51.51, "longitude": -0.13}},
+         "198.51.100.33": {"hostname": "core2.ams.example", "class": "documentation",
+           "asn": {"number": 64501, "organization": "Example Backbone"},
+           "location": {"city": "Amsterdam", "country_code": "NL", "latitude": 52.37, "longitude": 4.9}},
+         "198.51.100.5": {"hostname": "edge1.nyc.example", "class": "documentation",
+           "asn": {"number": 64502, "organization": "Example Transatlantic"},
+           "location": {"city": "New York", "country_code": "US", "latitude": 40.71, "longitude": -74.0}},
+         "198.51.100.6": {"hostname": "edge2.chi.example", "class": "documentation",
+           "asn": {"number": 64502, "organization": "Example Transatlantic"},
+           "location": {"city": "Chicago", "country_code": "US", "latitude": 41.88, "longitude": -87.63}},
+         "198.51.100.7": {"hostname": "lb1.den.example", "class": "documentation",
+           "asn": {"number": 64510, "organization": "Example Hosting"},
+           "location": {"city": "Denver", "country_code": "US", "latitude": 39.74, "longitude": -104.99}},
+         "198.51.100.77": {"hostname": "lb2.den.example", "class": "documentation",
+           "asn": {"number": 64510, "organization": "Example Hosting"},
+           "location": {"city": "Denver", "country_code": "US", "latitude": 39.74, "longitude": -104.99}},
+         "203.0.113.10": {"hostname": "www.sfo.example", "class": "documentation",
+           "asn": {"number": 64510, "organization": "Example Hosting"},
+           "location": {"city": "San Francisco", "country_code": "US", "latitude": 37.77, "longitude": -122.42}}
+        }
+        """
 }

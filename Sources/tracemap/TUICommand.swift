@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
@@ -16,14 +17,7 @@ struct TUIArguments: ParsableArguments {
     @Option(help: "Rounds in the rolling window the `w` key switches to.")
     var window = 60
 
-    @Option(name: .customLong("geoip-mmdb"), help: "GeoIP city database (MaxMind DB format) for the map.")
-    var geoDatabase: String?
-
-    @Flag(help: "No network lookups: no reverse DNS, no whois; local databases only.")
-    var offline = false
-
-    @Flag(help: "Look up documentation and private addresses like global ones (test networks).")
-    var lab = false
+    @OptionGroup var enrichment: EnrichmentArguments
 
     @Option(help: ArgumentHelp("Names and places of hosts, as JSON {address: HostInfo} (lab networks, the demo).",
                                valueName: "file"))
@@ -38,11 +32,12 @@ struct TUIArguments: ParsableArguments {
         return options
     }
 
-    /// Host names, ASNs and locations for the hops: the `--hosts` file first.
+    /// Host names, ASNs and locations for the hops: the `--hosts` file first, then the enricher.
     func enricher(reverseDNS: Bool) throws -> (any HostInfoProvider)? {
-        guard let hosts else { return nil }
+        let enricher = enrichment.makeEnricher(noReverseDNS: !reverseDNS)
+        guard let hosts else { return enricher }
         do {
-            return try StaticHostInfo(path: hosts)
+            return try StaticHostInfo(path: hosts, fallback: enricher)
         } catch {
             throw CommandFailure(message: "cannot read --hosts \(hosts): \(error)", status: .badInput)
         }
