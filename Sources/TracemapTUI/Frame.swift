@@ -20,7 +20,7 @@ public struct Frame: Sendable {
         }
     }
 
-    public var model: TUIModel
+    public let model: TUIModel
     public var hostInfo: [IPAddress: HostInfo]
     public var now: Date
     public var playback: Playback?
@@ -30,10 +30,13 @@ public struct Frame: Sendable {
         self.hostInfo = hostInfo
         self.now = now
         self.playback = playback
+        hops = model.statistics.orderedHops
+        ttls = hops.map(\.ttl)
     }
 
-    public var hops: [HopStatistics] { model.statistics.orderedHops }
-    public var ttls: [Int] { hops.map(\.ttl) }
+    /// The hops to show in TTL order, sorted once per frame (every pane reads them).
+    public let hops: [HopStatistics]
+    public let ttls: [Int]
 
     /// The responder a hop's row and map marker stand for: the newest one (a route change shows at once).
     func mainResponder(of hop: HopStatistics) -> IPAddress? {

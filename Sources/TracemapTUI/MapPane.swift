@@ -53,12 +53,11 @@ enum MapPane {
     static func draw(points: [Point], changed: Set<Int>, width: Int, height: Int, zoomed: Bool,
                      unicode: Bool) -> Canvas {
         var canvas = Canvas(width: width, height: height)
-        var land = DotGrid(columns: width, rows: height)
         let projection = zoomed
-            ? MapProjection.fitting(points.map { ($0.latitude, $0.longitude) }, dotWidth: land.dotWidth,
-                                    dotHeight: land.dotHeight)
-            : MapProjection.world(dotWidth: land.dotWidth, dotHeight: land.dotHeight)
-        LandMask.shared.rasterize(into: &land, projection: projection)
+            ? MapProjection.fitting(points.map { ($0.latitude, $0.longitude) }, dotWidth: width * 2,
+                                    dotHeight: height * 4)
+            : MapProjection.world(dotWidth: width * 2, dotHeight: height * 4)
+        let land = LandMask.shared.grid(columns: width, rows: height, projection: projection)
         land.draw(on: &canvas, x: 0, y: 0, unicode: unicode, style: CellStyle(.land))
 
         var path = DotGrid(columns: width, rows: height)

@@ -136,7 +136,8 @@ final class TUINetworkTests: XCTestCase {
         screen = tmux.wait(for: "Terminal too small")
         XCTAssertTrue(screen.contains("(now 40x10)"), screen)
         tmux.resize(width: 160, height: 50)
-        screen = tmux.wait { self.hopRow($0, ttl: 7) != nil }
+        screen = tmux.wait { self.hopRow($0, ttl: 7) != nil && $0.contains("── Map: world") }
+        XCTAssertTrue(screen.hasPrefix("tracemap 192.0.2.1"), screen)
         XCTAssertTrue(screen.contains("── Map: world"), screen)
 
         tmux.send("q")
@@ -225,6 +226,25 @@ final class TUINetworkTests: XCTestCase {
         tmux.send("q")
         screen = tmux.wait(for: "TRACEMAP-EXIT=")
         XCTAssertTrue(screen.contains("TRACEMAP-EXIT=0"), screen)
+    }
+
+    func testDemoPlaysItsIncidentAndRemovesItsNamespace() throws {
+        try XCTSkipUnless(Shell.canBuildNamespaces, "the demo needs root and iproute2")
+        let tmux = try TmuxSession(command: "timeout --foreground 120 \(environment) \(Shell.tracemapBinary) demo --phase 4")
+        defer { tmux.kill() }
+        var screen = tmux.wait(timeout: 20) { self.hopRow($0, ttl: 8)?.contains("www.sfo.example") == true }
+        XCTAssertTrue(hopRow(screen, ttl: 1)?.contains("gw.par.example") == true, screen)
+        XCTAssertTrue(hopRow(screen, ttl: 4)?.contains("??? (silent)") == true, screen)
+        let namespaces = { Shell.run(["ip", "netns", "list"]).stdout.split(separator: "\n").filter {
+            $0.hasPrefix("tracemap-demo-") } }
+        XCTAssertEqual(namespaces().count, 1)
+        // The incident's first phase: hop 3 moves from London to Amsterdam.
+        screen = tmux.wait(timeout: 20) { $0.contains("route-change") }
+        XCTAssertTrue(screen.contains("hop 3  route-change"), screen)
+        tmux.send("q")
+        screen = tmux.wait(for: "TRACEMAP-EXIT=")
+        XCTAssertTrue(screen.contains("TRACEMAP-EXIT=0"), screen)
+        XCTAssertEqual(namespaces().count, 0, "the demo removes its namespace")
     }
 
     func testWithoutATerminalItSaysWhatToUse() throws {
