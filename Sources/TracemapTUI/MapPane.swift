@@ -81,26 +81,31 @@ enum MapPane {
         return canvas
     }
 
-    /// TTL numbers at their cells; hops sharing a cell share a label ("3,4" or "3-6").
+    /// TTL numbers at their cells. Hops sharing a cell share a label ("3,4" or "3-6"), and so do hops whose
+    /// labels would overlap on a row (neighbouring cities at world scale), so no label hides another's digits.
     static func drawMarkers(points: [Point], dots: [(x: Int, y: Int)?], changed: Set<Int>, on canvas: inout Canvas) {
-        var byCell: [(cell: (x: Int, y: Int), ttls: [Int], rtt: Double?)] = []
+        var markers: [(x: Int, y: Int, ttls: [Int], rtt: Double?)] = []
         for (index, dot) in dots.enumerated() {
             guard let dot else { continue }
-            let cell = (x: dot.x / 2, y: dot.y / 4)
-            if let existing = byCell.firstIndex(where: { $0.cell == cell }) {
-                byCell[existing].ttls.append(points[index].ttl)
-                byCell[existing].rtt = points[index].rtt
+            markers.append((dot.x / 2, dot.y / 4, [points[index].ttl], points[index].rtt))
+        }
+        markers.sort { ($0.y, $0.x) < ($1.y, $1.x) }
+        var placed: [(x: Int, y: Int, ttls: [Int], rtt: Double?)] = []
+        for marker in markers {
+            if let last = placed.last, last.y == marker.y, marker.x <= last.x + markerLabel(last.ttls).count {
+                placed[placed.count - 1].ttls = Array(Set(last.ttls + marker.ttls)).sorted()
+                placed[placed.count - 1].rtt = max(last.rtt ?? 0, marker.rtt ?? 0)
             } else {
-                byCell.append((cell, [points[index].ttl], points[index].rtt))
+                placed.append(marker)
             }
         }
-        for marker in byCell {
+        for marker in placed {
             let label = markerLabel(marker.ttls)
-            let x = min(max(0, canvas.width - label.count), marker.cell.x)
+            let x = min(max(0, canvas.width - label.count), marker.x)
             let isChanged = marker.ttls.contains { changed.contains($0) }
             let style = isChanged ? CellStyle(.magenta, bold: true, reverse: true)
                                   : CellStyle(RTTColor.color(marker.rtt), bold: true, reverse: true)
-            canvas.put(label, x: x, y: marker.cell.y, style: style)
+            canvas.put(label, x: x, y: marker.y, style: style)
         }
     }
 

@@ -125,18 +125,37 @@ final class TUINetworkTests: XCTestCase {
         XCTAssertTrue(screen.contains("hop 3  route-change"), screen)
         XCTAssertTrue(hopRow(screen, ttl: 3)?.contains("198.51.100.33") == true, screen)
 
+        // Pause freezes the display while probing goes on; resume shows the rounds done meanwhile; r resets.
+        tmux.send("p")
+        screen = tmux.wait(for: " PAUSED ")
+        let frozen = screen.split(separator: "\n").first.map(String.init) ?? ""
+        usleep(1_200_000)
+        XCTAssertTrue(tmux.screen.hasPrefix(frozen.components(separatedBy: "  round")[0]), frozen)
+        XCTAssertEqual(roundNumber(tmux.screen), roundNumber(frozen), "the paused frame does not move")
+        tmux.send("p")
+        screen = tmux.wait(for: " LIVE ")
+        XCTAssertGreaterThan(roundNumber(screen) ?? 0, roundNumber(frozen) ?? 0)
+        let sentBefore = sent(hopRow(screen, ttl: 1))
+        tmux.send("r")
+        screen = tmux.wait { (self.sent(self.hopRow($0, ttl: 1)) ?? 99_999) < (sentBefore ?? 0) }
+        XCTAssertLessThan(sent(hopRow(screen, ttl: 1)) ?? 99_999, sentBefore ?? 0, screen)
+
         // Resize: smaller redraws to the new width, too small says so, larger comes back.
         tmux.resize(width: 100, height: 30)
+        // tmux keeps the bottom of the old screen when it shrinks one: wait for the TUI's own redraw.
         screen = tmux.wait { text in
-            text.split(separator: "\n").contains { $0.hasPrefix(" q quit") } && !text.split(separator: "\n")
-                .contains { $0.count > 100 }
+            text.hasPrefix("tracemap 192.0.2.1") && text.contains(" #  Host")
+                && text.split(separator: "\n").contains { $0.hasPrefix(" q quit") }
+                && !text.split(separator: "\n").contains { $0.count > 100 }
         }
         XCTAssertTrue(screen.contains(" #  Host"), screen)
         tmux.resize(width: 40, height: 10)
         screen = tmux.wait(for: "Terminal too small")
         XCTAssertTrue(screen.contains("(now 40x10)"), screen)
         tmux.resize(width: 160, height: 50)
-        screen = tmux.wait { self.hopRow($0, ttl: 7) != nil && $0.contains("── Map: world") }
+        screen = tmux.wait {
+            $0.hasPrefix("tracemap 192.0.2.1") && self.hopRow($0, ttl: 7) != nil && $0.contains("── Map: world")
+        }
         XCTAssertTrue(screen.hasPrefix("tracemap 192.0.2.1"), screen)
         XCTAssertTrue(screen.contains("── Map: world"), screen)
 
@@ -145,6 +164,18 @@ final class TUINetworkTests: XCTestCase {
         XCTAssertTrue(screen.contains("TRACEMAP-EXIT=0"), screen)
         XCTAssertFalse(tmux.alternateScreen, "q leaves the alternate screen")
         XCTAssertFalse(screen.contains(" #  Host"), "no TUI left on the restored screen:\n\(screen)")
+    }
+
+    /// "round N" in the header.
+    private func roundNumber(_ screen: String) -> Int? {
+        guard let range = screen.range(of: "round ") else { return nil }
+        return Int(screen[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// The Snt column of a hop row (the number after the loss percentage).
+    private func sent(_ row: String?) -> Int? {
+        guard let row, let percent = row.range(of: "% ") else { return nil }
+        return Int(row[percent.upperBound...].trimmingCharacters(in: .whitespaces).prefix { $0.isNumber })
     }
 
     func testInterruptRestoresTheTerminalAndExits130() throws {
@@ -226,6 +257,16 @@ final class TUINetworkTests: XCTestCase {
         tmux.send("q")
         screen = tmux.wait(for: "TRACEMAP-EXIT=")
         XCTAssertTrue(screen.contains("TRACEMAP-EXIT=0"), screen)
+
+        // NO_COLOR: attributes (reverse, bold) but no colour at all.
+        let plain = try TmuxSession(command: "NO_COLOR=1 \(environment) \(Shell.tracemapBinary) replay --at 99 "
+                                    + recording.path)
+        defer { plain.kill() }
+        plain.wait(for: "REPLAY PAUSED")
+        let styled = plain.tmux("capture-pane", "-e", "-p", "-t", plain.name).stdout
+        XCTAssertTrue(styled.contains("\u{1b}[7m") || styled.contains(";7m"), "reverse video stays")
+        XCTAssertNil(styled.range(of: "\u{1b}\\[[0-9;]*(3[1-7]|38;5;[0-9]+)m", options: .regularExpression),
+                     "no foreground colour under NO_COLOR")
     }
 
     func testDemoPlaysItsIncidentAndRemovesItsNamespace() throws {

@@ -112,6 +112,13 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(canvas[newYork.x / 2, newYork.y / 4].style.color, .magenta)
         let middle = ((paris.x + newYork.x) / 2, (paris.y + newYork.y) / 2)
         XCTAssertEqual(canvas[middle.0 / 2, middle.1 / 4].style.color, .magenta)
+        // Paris, Frankfurt and Amsterdam are neighbours at world scale: one label, not three that overwrite.
+        let europe = [MapPane.Point(ttl: 1, latitude: 48.86, longitude: 2.35, rtt: 1),
+                      MapPane.Point(ttl: 2, latitude: 50.11, longitude: 8.68, rtt: 6),
+                      MapPane.Point(ttl: 3, latitude: 52.37, longitude: 4.9, rtt: 12)]
+        let small = MapPane.draw(points: europe, changed: [], width: 93, height: 19, zoomed: false, unicode: true)
+        let digits = small.text.filter { $0.isNumber || $0 == "-" || $0 == "," }
+        XCTAssertEqual(digits, "1-3", small.text)
         XCTAssertEqual(MapPane.markerLabel([3, 4, 5]), "3-5")
         XCTAssertEqual(MapPane.markerLabel([3, 4]), "3,4")
     }
