@@ -30,7 +30,9 @@ public enum TraceRenderer {
             let responders = hop.respondersByShare
             if responders.isEmpty {
                 let label = hop.sendFailures == hop.sent ? "(send failed)" : "(silent)"
-                rows.append(["\(hop.ttl).", label] + columns.map { $0.cell(view) } + extras.map { _ in "" })
+                // A hop that never answers is silent, not "100% loss": only the probe count is shown.
+                let cells = columns.map { $0.key == "sent" ? $0.cell(view) : "" }
+                rows.append(["\(hop.ttl).", label] + cells + extras.map { _ in "" })
                 continue
             }
             for (position, responder) in responders.enumerated() {
