@@ -17,6 +17,7 @@ work="$(mktemp -d)"
 socket="tracemap-shots-$$"
 cleanup() {
     tmux -L "$socket" kill-server 2>/dev/null || true
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -24,6 +24,9 @@ public struct Frame: Sendable {
     public var hostInfo: [IPAddress: HostInfo]
     public var now: Date
     public var playback: Playback?
+    /// Problems the host-information source reported (a missing GeoIP database…), shown where they explain
+    /// an empty pane.
+    public var notes: [String] = []
 
     public init(model: TUIModel, hostInfo: [IPAddress: HostInfo] = [:], now: Date = Date(), playback: Playback? = nil) {
         self.model = model
@@ -38,9 +41,18 @@ public struct Frame: Sendable {
     public let hops: [HopStatistics]
     public let ttls: [Int]
 
-    /// The responder a hop's row and map marker stand for: the newest one (a route change shows at once).
+    /// The responder a hop's row and map marker stand for: the one with most replies over the last five
+    /// rounds (ties to the lower address). A route change shows within three rounds, and ECMP branches probed
+    /// by several flows keep their places instead of swapping every round.
     func mainResponder(of hop: HopStatistics) -> IPAddress? {
-        hop.lastResponder ?? hop.respondersByShare.first?.address
+        let since = model.statistics.lastRoundIndex - 5
+        func recent(_ responder: ResponderStatistics) -> Int {
+            responder.window.samples.reduce(0) { $0 + ($1.round > since && $1.rtt != nil ? 1 : 0) }
+        }
+        let best = hop.responders.values.map { (responder: $0, count: recent($0)) }
+            .max { ($0.count, $1.responder.address) < ($1.count, $0.responder.address) }
+        guard let best, best.count > 0 else { return hop.lastResponder }
+        return best.responder.address
     }
 
     /// A responder as the table prints it: its name when names are on and one is known, else its address.

@@ -43,7 +43,8 @@ enum MapPane {
                              height: area.height, zoomed: zoomed, unicode: state.unicode)
         canvas.blit(canvasMap, x: area.x, y: area.y)
         if points.isEmpty {
-            let note = frame.hops.isEmpty ? "no hops yet" : "no hop has a known location (GeoIP database missing?)"
+            let geo = frame.notes.first { $0.contains("GeoIP") || $0.contains("location") }
+            let note = frame.hops.isEmpty ? "no hops yet" : geo ?? "no hop has a known location"
             canvas.put(note, x: area.x + max(0, (area.width - note.count) / 2), y: area.y + area.height / 2,
                        style: CellStyle(.dim), limit: area.width)
         }

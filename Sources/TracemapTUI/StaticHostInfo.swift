@@ -28,6 +28,10 @@ public struct StaticHostInfo: HostInfoProvider {
         self.init(hosts: hosts, fallback: fallback)
     }
 
+    public var warnings: [String] {
+        get async { await fallback?.warnings ?? [] }
+    }
+
     public func info(for address: IPAddress, rtt: Double?) async -> HostInfo {
         if let info = hosts[address] { return info }
         return await fallback?.info(for: address, rtt: rtt) ?? HostInfo()

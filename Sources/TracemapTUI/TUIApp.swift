@@ -6,6 +6,8 @@ import TracemapMonitor
 /// An implementation must answer at once with what it knows (a frame never waits for DNS).
 public protocol HostInfoProvider: Sendable {
     func info(for address: IPAddress, rtt: Double?) async -> HostInfo
+    /// One line per problem met (a database missing, DNS silent), each once.
+    var warnings: [String] { get async }
 }
 
 /// How the TUI looks, from the command line.
@@ -43,6 +45,7 @@ public final class TUIApp {
     private var state = ViewState()
     private var model: TUIModel
     private var hostInfo: [IPAddress: HostInfo] = [:]
+    private var notes: [String] = []
     /// The frame shown while the live display is paused.
     private var frozen: Frame?
     private var dirty = true
@@ -113,10 +116,15 @@ public final class TUIApp {
     private func currentFrame() -> Frame {
         if let frozen { return frozen }
         switch source {
-        case .live: return Frame(model: model, hostInfo: hostInfo, now: Date())
+        case .live:
+            var frame = Frame(model: model, hostInfo: hostInfo, now: Date())
+            frame.notes = notes
+            return frame
         case .replay(let player):
-            return Frame(model: model, hostInfo: hostInfo, now: player.model.lastRoundAt ?? Date(),
-                         playback: player.playback)
+            var frame = Frame(model: model, hostInfo: hostInfo, now: player.model.lastRoundAt ?? Date(),
+                              playback: player.playback)
+            frame.notes = notes
+            return frame
         }
     }
 
@@ -139,7 +147,8 @@ public final class TUIApp {
             source = .replay(player)
         case (.pause, .live):
             state.paused.toggle()
-            frozen = state.paused ? Frame(model: model, hostInfo: hostInfo, now: Date()) : nil
+            frozen = nil
+            frozen = state.paused ? currentFrame() : nil
         case (.reset, .live(let monitor)):
             model.resetStatistics()
             frozen = nil
@@ -207,7 +216,9 @@ public final class TUIApp {
         Task { [weak self] in
             var found: [IPAddress: HostInfo] = [:]
             for (address, rtt) in wanted { found[address] = await enricher.info(for: address, rtt: rtt) }
+            let warnings = await enricher.warnings
             guard let self else { return }
+            if warnings != self.notes { self.notes = warnings; self.dirty = true }
             if found != self.hostInfo.filter({ found[$0.key] != nil }) { self.dirty = true }
             self.hostInfo.merge(found) { $1 }
             self.enriching = false

@@ -99,7 +99,7 @@ final class TUINetworkTests: XCTestCase {
         let tmux = try liveSession(path)
         defer { tmux.kill() }
 
-        var screen = tmux.wait { self.hopRow($0, ttl: 7)?.contains("203.0.113.10") == true }
+        var screen = tmux.wait(timeout: 30) { self.hopRow($0, ttl: 7)?.contains("203.0.113.10") == true }
         for ttl in [1, 2, 3, 5, 6] {
             XCTAssertTrue(hopRow(screen, ttl: ttl)?.contains("198.51.100.\(ttl) ") == true, "TTL \(ttl):\n\(screen)")
         }
@@ -121,7 +121,10 @@ final class TUINetworkTests: XCTestCase {
         let scenario = try SimulatedPath.scenario(named: "six-hops-silent-4")
             .replacingOccurrences(of: "\"198.51.100.3\"", with: "\"198.51.100.33\"")
         try path.update(scenario)
-        screen = tmux.wait(timeout: 20) { $0.contains("route-change") }
+        // The row follows the responder of most of the last five rounds, so it may lag the event by a round.
+        screen = tmux.wait(timeout: 20) {
+            $0.contains("route-change") && self.hopRow($0, ttl: 3)?.contains("198.51.100.33") == true
+        }
         XCTAssertTrue(screen.contains("hop 3  route-change"), screen)
         XCTAssertTrue(hopRow(screen, ttl: 3)?.contains("198.51.100.33") == true, screen)
 
@@ -186,7 +189,7 @@ final class TUINetworkTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: record) }
         let tmux = try liveSession(path, extra: "--record \(record.path)")
         defer { tmux.kill() }
-        tmux.wait { $0.contains("203.0.113.10") && $0.contains("round 3") }
+        tmux.wait(timeout: 30) { $0.contains("203.0.113.10") && $0.contains("round 3") }
         tmux.send("C-c")
         let screen = tmux.wait(for: "TRACEMAP-EXIT=")
         XCTAssertTrue(screen.contains("TRACEMAP-EXIT=130"), screen)
@@ -280,7 +283,10 @@ final class TUINetworkTests: XCTestCase {
             $0.hasPrefix("tracemap-demo-") } }
         XCTAssertEqual(namespaces().count, 1)
         // The incident's first phase: hop 3 moves from London to Amsterdam.
-        screen = tmux.wait(timeout: 20) { $0.contains("route-change") }
+        // The row follows the responder of most of the last five rounds, so it may lag the event by a round.
+        screen = tmux.wait(timeout: 20) {
+            $0.contains("route-change") && self.hopRow($0, ttl: 3)?.contains("198.51.100.33") == true
+        }
         XCTAssertTrue(screen.contains("hop 3  route-change"), screen)
         tmux.send("q")
         screen = tmux.wait(for: "TRACEMAP-EXIT=")

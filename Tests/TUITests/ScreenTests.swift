@@ -21,8 +21,9 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(rows[1].contains("  0.0%     4    4.00    2.50    1.00    4.00    1.29  ▁▃▆█"), rows[1])
         XCTAssertTrue(rows[2].hasPrefix(" 2. ??? (silent)"), rows[2])
         XCTAssertTrue(rows[2].contains(" 100.0%     4  "), rows[2])
-        XCTAssertTrue(rows[3].hasPrefix(" 3. 198.51.100.33"), rows[3])
-        XCTAssertTrue(rows[4].hasPrefix("    └ 198.51.100.3  50%"), rows[4])
+        // Two ECMP branches with two replies each: the lower address leads, the other is listed under it.
+        XCTAssertTrue(rows[3].hasPrefix(" 3. 198.51.100.3 "), rows[3])
+        XCTAssertTrue(rows[4].hasPrefix("    └ 198.51.100.33  50%"), rows[4])
         XCTAssertTrue(rows[5].hasPrefix(" 4. dest.example"), rows[5])
     }
 
