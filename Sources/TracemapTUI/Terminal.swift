@@ -140,9 +140,15 @@ public final class Terminal {
     /// What a non-ASCII character becomes on a terminal that cannot show it (panes mostly pick ASCII already).
     private static func asciiFallback(_ scalar: Unicode.Scalar) -> UInt32 {
         switch scalar.value {
-        case 0x2500...0x257f: 45          // box drawing → '-'
+        case 0x2502, 0x2503: 124          // vertical box lines → '|'
+        case 0x2500...0x257f: 45          // other box drawing → '-'
         case 0x2580...0x259f: 35          // blocks → '#'
         case 0x2190, 0x2192: 62           // arrows → '>'
+        case 0x2013, 0x2014: 45           // dashes → '-'
+        case 0x2026: 126                  // ellipsis of a cut name → '~'
+        case 0xd7: 120                    // × → 'x'
+        case 0xb1: 43                     // ± → '+'
+        case 0x3c3: 115                   // σ → 's'
         default: 63                       // '?'
         }
     }
