@@ -212,7 +212,6 @@ public final class TUIApp {
         lastEnrichment = Date()
         let hops = model.statistics.orderedHops
         let wanted = hops.flatMap { hop in hop.responders.values.map { ($0.address, $0.cumulative.meanOrNil) } }
-        tasks.removeAll { $0.isCancelled }
         Task { [weak self] in
             var found: [IPAddress: HostInfo] = [:]
             for (address, rtt) in wanted { found[address] = await enricher.info(for: address, rtt: rtt) }
