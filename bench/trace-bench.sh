@@ -1,21 +1,13 @@
 #!/usr/bin/env bash
 # One-shot trace speed and RTT accuracy on the simulator path (6 hops, hop 4 silent, destination 42 ms),
 # tracemap against traceroute and mtr in the same run. Root only; everything runs in a namespace it makes.
-#   bench/trace-bench.sh [runs]
+#   bench/trace-bench.sh [runs]     (TRACEMAP_BIN=path skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)/tracemap
+. bench/lib.sh
+bin=$(bench_binary)
 ns=tm-bench-$$
-work=$(mktemp -d)
-cleanup() {
-  [ -n "${sim:-}" ] && kill "$sim" 2>/dev/null || true
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
 
 # No jitter here, so any RTT error is tracemap's own.
 cat >"$work/path.json" <<'JSON'
@@ -28,17 +20,7 @@ cat >"$work/path.json" <<'JSON'
   {"address": "198.51.100.6", "delay_ms": 35}],
  "destination": {"delay_ms": 42}}
 JSON
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" tuntap add dev tm0 mode tun
-ip -n "$ns" addr add 192.0.2.1/24 dev tm0
-ip -n "$ns" link set tm0 up
-ip -n "$ns" route add 198.51.100.0/24 dev tm0
-ip -n "$ns" route add 203.0.113.0/24 dev tm0
-ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tm0.rp_filter=0
-ip netns exec "$ns" "$bin" sim --scenario "$work/path.json" --tun tm0 >"$work/sim.log" 2>&1 &
-sim=$!
-for _ in $(seq 50); do ip -n "$ns" -o link show tm0 | grep -q LOWER_UP && break; sleep 0.1; done
+sim_up "$ns" "$work/path.json" "$bin"
 
 target=203.0.113.10
 # Median wall time of a command over $runs runs, in seconds.

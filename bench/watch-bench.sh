@@ -6,20 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-600}
-bin=${TRACEMAP_BIN:-}
-if [ -z "$bin" ]; then
-  swift build -c release >/dev/null
-  bin=$(swift build -c release --show-bin-path)/tracemap
-fi
+. bench/lib.sh
+bin=$(bench_binary)
 ns=tm-wbench-$$
-work=$(mktemp -d)
-cleanup() {
-  [ -n "${sim:-}" ] && kill "$sim" 2>/dev/null || true
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
 
 # The path with hops 3 and 4 replaced (route), or 60 ms added from hop 5 on (spike).
 scenario() {
@@ -42,17 +31,7 @@ PY
 switch_to() { scenario "$1" >"$work/next.json" && mv "$work/next.json" "$work/path.json"; }
 
 switch_to normal
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" tuntap add dev tm0 mode tun
-ip -n "$ns" addr add 192.0.2.1/24 dev tm0
-ip -n "$ns" link set tm0 up
-ip -n "$ns" route add 198.51.100.0/24 dev tm0
-ip -n "$ns" route add 203.0.113.0/24 dev tm0
-ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tm0.rp_filter=0
-ip netns exec "$ns" "$bin" sim --scenario "$work/path.json" --tun tm0 >"$work/sim.log" 2>&1 &
-sim=$!
-for _ in $(seq 50); do ip -n "$ns" -o link show tm0 | grep -q LOWER_UP && break; sleep 0.1; done
+sim_up "$ns" "$work/path.json" "$bin"
 target=203.0.113.10
 
 # "wall user system maxrss_kb" of one command.
