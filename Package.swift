@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TracemapTUI", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
             "CNcursesw",
-        ], resources: [.copy("Resources")]),
+        ], exclude: ["Resources"]),
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
