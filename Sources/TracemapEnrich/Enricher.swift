@@ -329,7 +329,9 @@ public actor Enricher {
                 warn("DNS server \(client.resolver) did not answer within \(options.queryTimeout); "
                      + "some hostnames or AS numbers are missing")
             case .system(let failure):
-                warn("DNS server \(client.resolver): \(failure); some hostnames or AS numbers are missing")
+                // The errno alone: a refused send and a refused receive are one problem to the user.
+                warn("DNS server \(client.resolver): \(String(cString: strerror(failure.errno))); "
+                     + "some hostnames or AS numbers are missing")
             case .shutDown:
                 break
             }

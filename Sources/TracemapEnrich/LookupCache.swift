@@ -92,6 +92,13 @@ public final class LookupCache: Sendable {
             // Several tracemap processes may share the cache: wait for a writer instead of failing.
             configuration.busyMode = .timeout(2)
             configuration.label = "tracemap cache"
+            // Every lookup counts its hit in a write transaction. In WAL mode with synchronous=NORMAL a commit
+            // does not wait for the disk (only checkpoints do): a cache may lose its newest entries in a power
+            // cut without harm, but must not cost a trace one fdatasync per hop.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
