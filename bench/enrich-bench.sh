@@ -42,17 +42,8 @@ else
 fi
 
 # (b) Added wall time of a one-shot trace.
-cat >"$work/path.json" <<'JSON'
-{"seed": 1, "hops": [
-  {"address": "198.51.100.1", "delay_ms": 1},
-  {"address": "198.51.100.2", "delay_ms": 5},
-  {"address": "198.51.100.3", "delay_ms": 11},
-  {"address": "198.51.100.4", "delay_ms": 18, "silent": true},
-  {"address": "198.51.100.5", "delay_ms": 27},
-  {"address": "198.51.100.6", "delay_ms": 35}],
- "destination": {"delay_ms": 42}}
-JSON
-sim_up "$ns" "$work/path.json" "$bin"
+# The benchmark path: 6 hops, hop 4 silent, destination 42 ms, no jitter.
+sim_up "$ns" bench/benchmark-path.json "$bin"
 
 # A PTR record for every hop and Team Cymru's TXT records (origin, AS name) as the enrichment tests serve them.
 python3 - "$work/dnsmasq.conf" <<'PY'

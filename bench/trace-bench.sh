@@ -9,18 +9,9 @@ runs=${1:-10}
 bin=$(bench_binary)
 ns=tm-bench-$$
 
-# No jitter here, so any RTT error is tracemap's own.
-cat >"$work/path.json" <<'JSON'
-{"seed": 1, "hops": [
-  {"address": "198.51.100.1", "delay_ms": 1},
-  {"address": "198.51.100.2", "delay_ms": 5},
-  {"address": "198.51.100.3", "delay_ms": 11},
-  {"address": "198.51.100.4", "delay_ms": 18, "silent": true},
-  {"address": "198.51.100.5", "delay_ms": 27},
-  {"address": "198.51.100.6", "delay_ms": 35}],
- "destination": {"delay_ms": 42}}
-JSON
-sim_up "$ns" "$work/path.json" "$bin"
+# No jitter on this path, so any RTT error is tracemap's own.
+# The benchmark path: 6 hops, hop 4 silent, destination 42 ms, no jitter.
+sim_up "$ns" bench/benchmark-path.json "$bin"
 
 target=203.0.113.10
 # Median wall time of a command over $runs runs, in seconds.
