@@ -126,3 +126,5 @@ print(f"runs that exited non-zero: {failures}")
 PY
 cat "$work/times.txt"
 echo "DNS queries during the timed runs: $(( $(queries) - warm_queries_before )) (0 means every answer came from the cache)"
+echo "the enriched table of the first run (names from dnsmasq, AS from Team Cymru-style TXT records, places from the test .mmdb):"
+cat "$work/first.txt"
