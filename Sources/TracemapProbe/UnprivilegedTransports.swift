@@ -5,7 +5,7 @@ import TracemapPacket
 
 /// Reads a socket's error queue (IP_RECVERR) and turns each queued ICMP error into a reply, using `sequence`
 /// to find our probe in the quoted payload the kernel hands back.
-private func drainErrorQueue(_ socket: Socket, family: IPAddress.Family, target: IPAddress,
+private func drainErrorQueue(_ socket: Socket, family: IPAddress.Family,
                              sequence: ([UInt8]) -> UInt16?) -> [TransportReply] {
     var replies: [TransportReply] = []
     while let message = socket.receive(errorQueue: true) {
@@ -86,7 +86,7 @@ final class PingSocketTransport: ProbeTransport {
     func receive(fd: Int32, revents: Int16) -> [TransportReply] {
         guard let socket = sockets.first(where: { $0.descriptor == fd }) else { return [] }
         // The error queue holds the quoted ICMP header and payload of our probe (the kernel strips the IP header).
-        var replies = drainErrorQueue(socket, family: target.family, target: target) { [tag] quoted in
+        var replies = drainErrorQueue(socket, family: target.family) { [tag] quoted in
             ProbePayload.sequence(in: quoted, offset: 10, tag: tag)
         }
         while let message = socket.receive() {
@@ -144,7 +144,7 @@ final class UDPRecvErrTransport: ProbeTransport {
     func receive(fd: Int32, revents: Int16) -> [TransportReply] {
         guard let socket = sockets.first(where: { $0.descriptor == fd }) else { return [] }
         while socket.receive() != nil {}
-        return drainErrorQueue(socket, family: target.family, target: target) { [tag] quoted in
+        return drainErrorQueue(socket, family: target.family) { [tag] quoted in
             ProbePayload.sequence(in: quoted, offset: 0, tag: tag)
         }
     }
@@ -185,7 +185,7 @@ final class TCPConnectTransport: ProbeTransport {
 
     func receive(fd: Int32, revents: Int16) -> [TransportReply] {
         guard let (sequence, socket) = pending.first(where: { $0.value.descriptor == fd }) else { return [] }
-        let hops = drainErrorQueue(socket, family: target.family, target: target) { _ in sequence }
+        let hops = drainErrorQueue(socket, family: target.family) { _ in sequence }
         if let hop = hops.first { return [hop] }
         guard revents & Int16(POLLOUT) != 0 || revents & Int16(POLLHUP) != 0 else { return [] }
         let error = socket.pendingError()
