@@ -60,12 +60,14 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["TracemapStats", "TracemapModel"]),
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
                                                          "TracemapModel"]),
-        .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel"]),
+        .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
-        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel"]),
+        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        // Helpers more than one test target needs (child processes outside Foundation's Process).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

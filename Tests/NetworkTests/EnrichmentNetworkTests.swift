@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Enrichment end to end: the built `tracemap` traces real Linux routers in namespaces (documentation addresses,
@@ -11,7 +12,7 @@ final class EnrichmentNetworkTests: XCTestCase {
 
     private var chain: RouterChain!
     private var directory: String!
-    private var resolver: ResolverProcess?
+    private var resolver: SpawnedProcess?
 
     override func setUpWithError() throws {
         guard Shell.canBuildNamespaces else { throw XCTSkip("needs root and ip(8)") }
@@ -52,7 +53,7 @@ final class EnrichmentNetworkTests: XCTestCase {
             .map { "txt-record=AS\($0.0).asn.cymru.com,\"\($0.0) | ZZ | other | 2001-01-01 | \($0.1)\"" }
         let configuration = "\(directory!)/dnsmasq.conf"
         try (lines.joined(separator: "\n") + "\n").write(toFile: configuration, atomically: true, encoding: .utf8)
-        resolver = try ResolverProcess(["ip", "netns", "exec", chain.host.name, "/usr/sbin/dnsmasq", "-k", "-C", configuration, "--no-resolv", "--no-hosts",
+        resolver = try SpawnedProcess(["ip", "netns", "exec", chain.host.name, "/usr/sbin/dnsmasq", "-k", "-C", configuration, "--no-resolv", "--no-hosts",
                                          "--listen-address=127.0.0.1", "--bind-interfaces",
                                          "--port=\(Self.resolverPort)", "--user=root", "--log-queries",
                                          "--log-facility=\(logPath)", "--pid-file=", "--local=/arpa/",
@@ -187,60 +188,4 @@ final class EnrichmentNetworkTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains(corrupt), result.stderr)
         XCTAssertTrue(try infos(result.stdout).values.allSatisfy { $0["location"] == nil }, result.stdout)
     }
-}
-
-/// dnsmasq started with posix_spawn(3), not Foundation's `Process`: Foundation's reaper blocks in waitpid(2) on a
-/// child that closes the descriptors it inherited (dnsmasq does) and then reaps no other child, so every later
-/// `Shell.run` would hang. `ip netns exec` execs in place, so the pid is dnsmasq's.
-private final class ResolverProcess {
-    let pid: pid_t
-    private var exited = false
-
-    init(_ arguments: [String]) throws {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A test runner's threads block most signals; the child starts with none blocked so SIGTERM works.
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor in Int32(0)...2 {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
-        guard status == 0 else { throw NamespaceError(message: "posix_spawnp \(arguments[0]): \(status)") }
-        self.pid = pid
-    }
-
-    private var isRunning: Bool {
-        guard !exited else { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
-        return !exited
-    }
-
-    /// SIGTERM, then SIGKILL after two seconds; returns once the child is reaped.
-    func stop() {
-        guard isRunning else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(2)
-        while isRunning && Date() < deadline { usleep(10_000) }
-        if isRunning {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            exited = true
-        }
-    }
-
-    deinit { stop() }
 }
