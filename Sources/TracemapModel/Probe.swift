@@ -15,6 +15,9 @@ public enum ProbeMethod: String, Codable, Sendable, CaseIterable {
     case udpRecvErr = "udp-recverr"
     /// Unprivileged non-blocking TCP connect with IP_RECVERR/IPV6_RECVERR (one source port per probe).
     case tcpConnect = "tcp-connect"
+    /// Not probed by this process: read from another tool's file or a remote engine's results
+    /// (`TraceMeta.vantage` says where it was taken).
+    case imported
 }
 
 /// What answered a probe.

@@ -16,6 +16,8 @@ public struct TraceMeta: Codable, Sendable, Hashable {
     public var endedAt: Date?
     /// Rounds start this many milliseconds apart (recordings of the monitor only).
     public var intervalMs: Double?
+    /// Where the trace was taken when not from this machine (a remote engine's probe or colo, another tool's file).
+    public var vantage: VantagePoint?
 
     public init(target: TraceTarget, source: IPAddress?, method: ProbeMethod, options: ProbeOptions,
                 startedAt: Date, endedAt: Date? = nil, intervalMs: Double? = nil) {
@@ -32,6 +34,39 @@ public struct TraceMeta: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case tool, version, schemaVersion = "schema_version", target, source, method
         case protocolKind = "protocol", options, startedAt = "start", endedAt = "end", intervalMs = "interval_ms"
+        case vantage
+    }
+}
+
+/// Where a trace was taken from: a remote engine's probe or colo, or the machine another tool ran on. Every field
+/// but `engine` is optional because each source knows different things.
+public struct VantagePoint: Codable, Sendable, Hashable {
+    /// Who ran the trace: "globalping", "ripe-atlas", "cloudflare", "mtr", "trippy", "scamper", "tracemap".
+    public var engine: String
+    /// The engine's name for the probe or colo ("probe 6012", "FRA").
+    public var id: String?
+    public var city: String?
+    /// ISO 3166-1 alpha-2.
+    public var country: String?
+    public var asn: Int?
+    /// The network's name (ISP, cloud provider).
+    public var network: String?
+    public var latitude: Double?
+    public var longitude: Double?
+    /// The vantage point's own address, when the engine gives it.
+    public var address: IPAddress?
+
+    public init(engine: String, id: String? = nil, city: String? = nil, country: String? = nil, asn: Int? = nil,
+                network: String? = nil, latitude: Double? = nil, longitude: Double? = nil, address: IPAddress? = nil) {
+        self.engine = engine
+        self.id = id
+        self.city = city
+        self.country = country
+        self.asn = asn
+        self.network = network
+        self.latitude = latitude
+        self.longitude = longitude
+        self.address = address
     }
 }
 
