@@ -124,6 +124,14 @@ public final class Socket: @unchecked Sendable {
         }
     }
 
+    /// Asks for a receive buffer of `bytes`: `SO_RCVBUFFORCE` (past `net.core.rmem_max`, needs CAP_NET_ADMIN),
+    /// else `SO_RCVBUF` (capped by rmem_max). Best effort: a smaller buffer still works, it only drops sooner.
+    public func enlargeReceiveBuffer(to bytes: Int32) {
+        if (try? setOption(level: SOL_SOCKET, name: SO_RCVBUFFORCE, value: bytes)) == nil {
+            try? setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: bytes)
+        }
+    }
+
     /// Queues ICMP errors for this socket (`IP_RECVERR` / `IPV6_RECVERR`), the unprivileged way to see hops.
     public func enableErrorQueue() throws(SocketError) {
         switch family {

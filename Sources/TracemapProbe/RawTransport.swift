@@ -33,6 +33,9 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
         // 1, 3). Everything else the host receives — other tools' echo requests, neighbour discovery — stays in
         // the kernel instead of waking the reactor.
         try icmpSocket.passOnlyICMPTypes(family == .v4 ? [0, 3, 11] : [129, 1, 3])
+        // One socket hears every target's replies: room for a burst of thousands (hundreds of targets starting
+        // a round at once) so the kernel does not drop them before the reactor reads.
+        icmpSocket.enlargeReceiveBuffer(to: 4 << 20)
         switch options.protocolKind {
         case .icmp:
             sendSocket = icmpSocket

@@ -88,8 +88,11 @@ struct TraceCommand: AsyncParsableCommand {
         for warning in await enricher.warnings {
             FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
         }
-        for (index, round, started) in results {
+        for (index, finished, started) in results {
             let prober = probers[index]
+            // Replies that came after their probe was given up, while other targets were still being traced.
+            var round = finished
+            round.late = prober.takeLateReplies()
             var statistics = PathStatistics(windowRounds: 1)
             statistics.record(round)
             let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
