@@ -113,6 +113,13 @@ struct TargetArguments: ParsableArguments {
     @Argument(help: "Host names or addresses (any number).")
     var hosts: [String] = []
 
+    init() {}
+
+    init(targetsFile: String?, hosts: [String]) {
+        self.targetsFile = targetsFile
+        self.hosts = hosts
+    }
+
     func validate() throws {
         if hosts.isEmpty && targetsFile == nil { throw ValidationError("give at least one host, or --targets FILE") }
     }

@@ -74,8 +74,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     mutating func validate() throws {
         try targets.validate()
-        guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
-            throw ValidationError("--interval must be 0.1…86400 seconds")
+        guard interval.isFinite, interval >= 0.01, interval <= 86_400 else {
+            throw ValidationError("--interval must be 0.01…86400 seconds")
         }
         if let summaryEvery, summaryEvery < 1 { throw ValidationError("--summary-every must be at least 1") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
