@@ -25,6 +25,14 @@ public enum ImportFormat: String, CaseIterable, Sendable, Codable {
     /// Cloudflare diagnostics traceroute API response (`POST /accounts/{id}/diagnostics/traceroute`).
     case cloudflare
 
+    /// Whether the format says when the trace was taken; when not, the file's modification time stands in.
+    public var carriesTime: Bool {
+        switch self {
+        case .mtr, .trippy, .cloudflare: false
+        default: true
+        }
+    }
+
     /// How a user names it: "mtr --json", "RIPE Atlas traceroute results", …
     public var title: String {
         switch self {
