@@ -134,6 +134,8 @@ final class CaptureTests: XCTestCase {
             XCTAssertTrue(traces[name]!.document.hops[1].silent, "\(name): r2 never answers")
         }
         XCTAssertEqual(traces["real-recording.jsonl"]?.rounds.count, 5)
+        let table = try String(contentsOf: directory.appendingPathComponent("real-tracemap-table.txt"), encoding: .utf8)
+        XCTAssertTrue(table.contains("2.  (silent)"), "trace -w still prints the table: \(table)")
         for name in ["real-mtr.json", "real-scamper.json", "real-recording.jsonl"] {
             let diff = TraceDiff(traces["real-tracemap.json"]!, traces[name]!)
             XCTAssertTrue(diff.isSame, "\(name): \(diff.differences)")
