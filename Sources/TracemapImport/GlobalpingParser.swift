@@ -45,12 +45,13 @@ enum GlobalpingParser {
             var probes: [ProbeRecord] = []
             var info: [IPAddress: HostInfo] = [:]
             var sequence: UInt16 = 0
-            for (index, hop) in hops.enumerated() {
+            for (index, hop) in hops.prefix(ImportSupport.maxTTL).enumerated() {
                 let ttl = index + 1
                 let address = hop["resolvedAddress"].string.flatMap(IPAddress.init)
                 let timings = hop["timings"].array ?? []
-                let sent = isMTR ? max(hop["stats"]["total"].int ?? timings.count, timings.count)
-                                 : max(perHop, timings.count)
+                let sent = ImportSupport.clampCount(isMTR ? max(hop["stats"]["total"].int ?? timings.count,
+                                                                timings.count)
+                                                          : max(perHop, timings.count))
                 if let address {
                     let name = ImportSupport.hostname(hop["resolvedHostname"].string, address: address)
                     let asn = hop["asn"].array?.first.flatMap { ImportSupport.asn($0) }
