@@ -65,7 +65,8 @@ public struct ImportedTrace: Sendable {
     /// Which trace of the file this is, for a human: "probe 6012", "colo FRA → 203.0.113.10", "dest.example".
     public var label: String
     public var document: TraceDocument
-    /// The rounds of a recording, in file order; empty for a one-shot trace.
+    /// The rounds of a recording, in file order; empty for a one-shot trace. A recording's probes are here, not in
+    /// `document.probes` (which is empty); `document.hops` sum up every round.
     public var rounds: [Round]
     /// The events of a recording.
     public var events: [TimedEvent]

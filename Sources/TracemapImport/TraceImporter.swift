@@ -155,7 +155,8 @@ enum TracemapParser {
         guard let meta else { throw context.malformed(.recording, "no header line") }
         var statistics = PathStatistics(windowRounds: max(1, rounds.count))
         for round in rounds { statistics.record(round) }
-        let document = TraceDocument(meta: meta, statistics: statistics, probes: rounds.flatMap(\.probes), info: [:])
+        // The probes stay in the rounds (a day of rounds is millions of probes; one copy is enough).
+        let document = TraceDocument(meta: meta, statistics: statistics, probes: [], info: [:])
         return ImportedTrace(label: label(meta), document: document, rounds: rounds, events: events,
                              notes: problems.map(\.description))
     }
