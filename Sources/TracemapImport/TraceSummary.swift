@@ -49,6 +49,8 @@ public struct TraceSummary: Codable, Sendable {
         }
     }
 
+    /// The file the trace came from, when the caller says.
+    public var file: String?
     public var label: String
     public var format: ImportFormat
     public var target: String
@@ -72,7 +74,7 @@ public struct TraceSummary: Codable, Sendable {
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
-        case label, format, target, targetAddress = "target_address", source, vantage, method, start, reached, hops
+        case file, label, format, target, targetAddress = "target_address", source, vantage, method, start, reached, hops
         case respondingHops = "responding_hops", silentHops = "silent_hops", lossPercent = "loss_pct"
         case destinationRTT = "destination_rtt", asnPath = "asn_path", detours, timeline, notes
     }
@@ -81,8 +83,9 @@ public struct TraceSummary: Codable, Sendable {
     /// default.
     public typealias DetourCheck = @Sendable (TraceDocument) -> [String]
 
-    public init(_ trace: ImportedTrace, format: ImportFormat, detourCheck: DetourCheck? = nil) {
+    public init(_ trace: ImportedTrace, format: ImportFormat, file: String? = nil, detourCheck: DetourCheck? = nil) {
         let document = trace.document
+        self.file = file
         label = trace.label
         self.format = format
         target = document.meta.target.name
