@@ -142,3 +142,19 @@ final class CaptureTests: XCTestCase {
         }
     }
 }
+
+final class PairingTests: XCTestCase {
+    func testDiffPairsTracesWithEqualLabels() throws {
+        let result = try CLI.run(["diff", Fixture.path("cloudflare.json"), Fixture.path("cloudflare.json")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "A: ").count - 1, 3, "one comparison per colo × target")
+    }
+
+    func testAnArrayOfGlobalpingMeasurements() throws {
+        let one = try String(contentsOfFile: Fixture.path("globalping-mtr.json"), encoding: .utf8)
+        let file = try TraceImporter.parse(Data("[\(one),\(one)]".utf8), name: "two")
+        XCTAssertEqual(file.format, .globalping)
+        XCTAssertEqual(file.traces.map(\.label), ["probe 1 (Tokyo, JP) KDDI CORPORATION",
+                                                 "probe 1 (Tokyo, JP) KDDI CORPORATION (2)"])
+    }
+}
