@@ -73,8 +73,12 @@ public struct ImportedTrace: Sendable {
     /// Things the file did not say or said oddly (a colo error, a hop named without an address), one line each.
     public var notes: [String]
 
+    /// Whether this is a recording with a timeline (rounds and events, perhaps none yet), not one trace.
+    public var isRecording: Bool
+
     public init(label: String, document: TraceDocument, rounds: [Round] = [], events: [TimedEvent] = [],
-                notes: [String] = []) {
+                notes: [String] = [], isRecording: Bool? = nil) {
+        self.isRecording = isRecording ?? !rounds.isEmpty
         self.label = label
         self.document = document
         self.rounds = rounds
@@ -82,8 +86,6 @@ public struct ImportedTrace: Sendable {
         self.notes = notes
     }
 
-    /// Whether this is a recording with a timeline (rounds and events), not one trace.
-    public var isRecording: Bool { !rounds.isEmpty }
 }
 
 /// What a file held: its format and its traces (one per probe, colo × target, or document).

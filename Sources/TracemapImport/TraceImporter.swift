@@ -160,7 +160,7 @@ enum TracemapParser {
         // The probes stay in the rounds (a day of rounds is millions of probes; one copy is enough).
         let document = TraceDocument(meta: meta, statistics: statistics, probes: [], info: [:])
         return ImportedTrace(label: label(meta), document: document, rounds: rounds, events: events,
-                             notes: problems.map(\.description))
+                             notes: problems.map(\.description), isRecording: true)
     }
 
     static func label(_ meta: TraceMeta) -> String {

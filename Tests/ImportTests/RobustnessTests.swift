@@ -53,3 +53,14 @@ final class LongRunReplayTests: XCTestCase {
         XCTAssertEqual(round.probes.filter { $0.reply == nil }.count, 250, "2.5 % lost, as in the file")
     }
 }
+
+final class EmptyRecordingTests: XCTestCase {
+    func testARecordingWithOnlyItsHeader() throws {
+        let header = try String(contentsOfFile: Fixture.path("real-recording.jsonl"), encoding: .utf8)
+            .split(separator: "\n")[0]
+        let trace = try XCTUnwrap(TraceImporter.parse(Data((header + "\n").utf8), name: "new").traces.first)
+        XCTAssertTrue(trace.isRecording)
+        XCTAssertEqual(trace.replayLines().count, 1, "a header and no round")
+        XCTAssertEqual(TraceSummary(trace, format: .recording).timeline?.rounds, 0)
+    }
+}
