@@ -41,7 +41,7 @@ enum GlobalpingParser {
             // Globalping's traceroute sends two probes per TTL (`traceroute -q 2`); a hop lists only the timings it
             // got, so the most any hop got is the number sent.
             let perHop = isMTR ? (options["packets"].int ?? 3)
-                               : max(1, hops.map { ($0["timings"].array ?? []).count }.max() ?? 2)
+                               : max(2, hops.map { ($0["timings"].array ?? []).count }.max() ?? 2)
             var probes: [ProbeRecord] = []
             var info: [IPAddress: HostInfo] = [:]
             var sequence: UInt16 = 0
