@@ -43,6 +43,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats"]),
+        // Reads saved traces: tracemap's own files and those of other tools and remote engines.
+        .target(name: "TracemapImport", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
+        ]),
         .target(name: "TracemapTUI", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
             "CNcursesw",
@@ -50,7 +54,7 @@ let package = Package(
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,6 +66,9 @@ let package = Package(
                                                          "TracemapModel"]),
         .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel"]),
+        .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
+                                                        "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).

@@ -17,6 +17,22 @@ public struct TraceDocument: Codable, Sendable {
         public var mpls: [MPLSLabel]
         public var info: HostInfo?
 
+        /// A responder from a summary (another tool's per-hop statistics), not from probes.
+        public init(address: IPAddress, replies: Int, sharePercent: Double, minMs: Double? = nil,
+                    meanMs: Double? = nil, maxMs: Double? = nil, stddevMs: Double? = nil,
+                    kind: ReplyKind = .timeExceeded, mpls: [MPLSLabel] = [], info: HostInfo? = nil) {
+            self.address = address
+            self.replies = replies
+            self.sharePercent = sharePercent
+            self.minMs = minMs
+            self.meanMs = meanMs
+            self.maxMs = maxMs
+            self.stddevMs = stddevMs
+            self.kind = kind
+            self.mpls = mpls
+            self.info = info
+        }
+
         enum CodingKeys: String, CodingKey {
             case address, replies, sharePercent = "share_pct", minMs = "min_ms", meanMs = "mean_ms"
             case maxMs = "max_ms", stddevMs = "stddev_ms", kind, mpls, info
@@ -33,6 +49,18 @@ public struct TraceDocument: Codable, Sendable {
         public var silent: Bool
         public var responders: [Responder]
 
+        /// A hop from statistics, or from a summary (another tool's per-hop statistics, not probes).
+        public init(ttl: Int, sent: Int, lost: Int, late: Int = 0, lossPercent: Double, silent: Bool,
+                    responders: [Responder]) {
+            self.ttl = ttl
+            self.sent = sent
+            self.lost = lost
+            self.late = late
+            self.lossPercent = lossPercent
+            self.silent = silent
+            self.responders = responders
+        }
+
         enum CodingKeys: String, CodingKey {
             case ttl, sent, lost, late, lossPercent = "loss_pct", silent, responders
         }
@@ -47,23 +75,21 @@ public struct TraceDocument: Codable, Sendable {
             silent = try c.decode(Bool.self, forKey: .silent)
             responders = try c.decode([Responder].self, forKey: .responders)
         }
-
-        init(ttl: Int, sent: Int, lost: Int, late: Int, lossPercent: Double, silent: Bool,
-             responders: [Responder]) {
-            self.ttl = ttl
-            self.sent = sent
-            self.lost = lost
-            self.late = late
-            self.lossPercent = lossPercent
-            self.silent = silent
-            self.responders = responders
-        }
     }
 
     public var meta: TraceMeta
     public var reached: Bool
     public var hops: [Hop]
     public var probes: [ProbeRecord]
+
+    /// A document from summaries (mtr, trippy, Cloudflare give per-hop statistics, not probes): `probes` may be
+    /// empty.
+    public init(meta: TraceMeta, reached: Bool, hops: [Hop], probes: [ProbeRecord] = []) {
+        self.meta = meta
+        self.reached = reached
+        self.hops = hops
+        self.probes = probes
+    }
 
     public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo]) {
         self.meta = meta

@@ -50,6 +50,10 @@ struct TraceCommand: AsyncParsableCommand {
     @Flag(name: .customLong("route-path"), help: "Also print the path as ASN blocks with locations.")
     var routePath = false
 
+    @Option(name: [.customShort("w"), .customLong("write")],
+            help: "Also save the trace as JSON (the --json document) to this file, for stats, diff and replay.")
+    var write: String?
+
     @OptionGroup var targets: TargetArguments
 
     mutating func validate() throws {
@@ -98,6 +102,9 @@ struct TraceCommand: AsyncParsableCommand {
             let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                                  options: options, startedAt: started, endedAt: round.endedAt)
             let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info)
+            if write != nil, !json {
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
+            }
             if json {
                 documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
             } else if csv {
@@ -127,6 +134,11 @@ struct TraceCommand: AsyncParsableCommand {
                                          names: hosts + info.values.compactMap(\.hostname))
         }
         FileHandle.standardOutput.write(Data(output.utf8))
+        if let write {
+            try saveTrace(documents, to: write, redactor: enricher.redactor,
+                          addresses: responders + probers.map(\.target.address) + probers.compactMap(\.source),
+                          names: hosts + info.values.compactMap(\.hostname))
+        }
         if results.contains(where: { $0.1.destinationTTL == nil }) {
             throw ExitCode(ExitStatus.destinationNotReached.rawValue)
         }
