@@ -30,8 +30,9 @@ public struct TUIOptions: Sendable, Hashable {
 }
 
 /// The interactive session: reads keys, takes in monitor snapshots or replayed rounds, and draws a frame from
-/// the pure render core whenever something changed. Everything runs on the main actor, as curses must; keys
-/// are polled without blocking between short sleeps, so the loop never stalls the monitor or enrichment.
+/// the pure render core whenever something changed. Everything runs on the main actor, as curses must. Between
+/// frames the loop sleeps until a key, a signal, a resize, a snapshot or its next deadline (`Wakeups`), so an
+/// idle screen costs one wake-up a second.
 @MainActor
 public final class TUIApp {
     private enum Source {
@@ -61,6 +62,7 @@ public final class TUIApp {
     private var lastEnrichment = Date.distantPast
     private var lastSecond = 0
     private var tasks: [Task<Void, Never>] = []
+    private let wakeups = Wakeups()
 
     private init(source: Source, models: [TUIModel], enricher: (any HostInfoProvider)?, options: TUIOptions) {
         self.source = source
@@ -99,6 +101,7 @@ public final class TUIApp {
             terminal.stop()
             signals.restore()
         }
+        wakeups.watchInput()
         startLive()
         var last = ContinuousClock.now
         while true {
@@ -106,6 +109,7 @@ public final class TUIApp {
             while let key = terminal.readKey() {
                 if handle(key) == .quit { return .success }
             }
+            wakeups.keysRead()
             let now = ContinuousClock.now
             advanceReplay(by: now - last)
             last = now
@@ -119,8 +123,18 @@ public final class TUIApp {
                 dirty = false
                 forceRedraw = false
             }
-            try? await Task.sleep(for: .milliseconds(25))
+            await wakeups.wait(upTo: nextDeadline())
         }
+    }
+
+    /// How long the loop may sleep: to the next replay frame while one plays, to the enrichment pass while one is
+    /// due, else to the next second (the header's clock).
+    private func nextDeadline() -> Duration {
+        if case .replay(let player) = source, player.playing { return .milliseconds(50) }
+        let now = Date().timeIntervalSince1970
+        var seconds = (now.rounded(.down) + 1) - now
+        if enricher != nil { seconds = min(seconds, max(0.01, 1 - Date().timeIntervalSince(lastEnrichment))) }
+        return .milliseconds(Int64(max(10, seconds * 1000)))
     }
 
     /// What to draw now: the frozen frame while paused (live), else the newest data.
@@ -215,12 +229,12 @@ public final class TUIApp {
 
     private func receive(_ snapshot: MonitorSnapshot, target: Int) {
         models[target].apply(snapshot)
-        if target == current { dirty = true }
+        if target == current { dirty = true; wakeups.wake() }
     }
 
     private func receive(_ event: MonitorEvent, target: Int) {
         models[target].record(event)
-        if target == current { dirty = true }
+        if target == current { dirty = true; wakeups.wake() }
     }
 
     /// Asks the enricher about every responder once a second. `info(for:)` never waits for DNS or whois, so a
@@ -238,6 +252,7 @@ public final class TUIApp {
             guard let self else { return }
             if warnings != self.notes { self.notes = warnings; self.dirty = true }
             if found != self.hostInfo.filter({ found[$0.key] != nil }) { self.dirty = true }
+            if self.dirty { self.wakeups.wake() }
             self.hostInfo.merge(found) { $1 }
             self.enriching = false
         }
