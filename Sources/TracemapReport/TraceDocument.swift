@@ -1,4 +1,5 @@
 import Foundation
+import TracemapGeo
 import TracemapModel
 import TracemapStats
 
@@ -40,8 +41,12 @@ public struct TraceDocument: Codable, Sendable {
     public var reached: Bool
     public var hops: [Hop]
     public var probes: [ProbeRecord]
+    /// Hop locations checked against the RTTs (`checkGeography`); absent when no responder has coordinates.
+    public var geography: GeoAssessment?
 
-    public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo]) {
+    /// `origin` is `--origin LAT,LON`, used when the trace has no vantage point of its own.
+    public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo],
+                origin: GeoLocation? = nil) {
         self.meta = meta
         self.reached = statistics.lastRoundReached
         self.probes = probes
@@ -56,5 +61,6 @@ public struct TraceDocument: Codable, Sendable {
                                      mpls: responder.mpls, info: info[responder.address])
                 })
         }
+        applyGeography(origin: origin)
     }
 }
