@@ -131,7 +131,7 @@ public struct GeoFinding: Codable, Sendable, Hashable {
         case .detour:
             let places = [from?.shortText, to?.shortText].map { ($0?.isEmpty ?? true) ? "?" : $0! }
             return "detour: hop \(fromTTL ?? 0)→\(ttl) spans \(GeoText.kilometres(distanceKilometres)) "
-                + "(\(places[0]) → \(places[1])): out and back through both needs ≥ \(needs)\(slack), "
+                + "(\(places[0]) → \(places[1])): out and back through both needs ≥ \(needs), "
                 + "measured \(measured)"
         }
     }

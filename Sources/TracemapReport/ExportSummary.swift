@@ -93,6 +93,13 @@ enum UTCTime {
         return "\(year)-\(two(month))-\(two(day)) \(clock) UTC"
     }
 
+    /// "2026-11-29 20:22:29 – 20:23:14 UTC", the end's date only when it differs.
+    static func span(_ start: Date, _ end: Date?) -> String {
+        guard let end, Int(end.timeIntervalSince1970) != Int(start.timeIntervalSince1970) else { return text(start) }
+        let a = text(start), b = text(end)
+        return a.prefix(10) == b.prefix(10) ? String(a.dropLast(4)) + " – " + String(b.dropFirst(11)) : a + " – " + b
+    }
+
     static func clock(_ date: Date) -> String {
         String(text(date).dropFirst(11).dropLast(4))
     }

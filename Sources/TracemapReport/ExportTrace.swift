@@ -23,7 +23,7 @@ public struct ExportTrace: Sendable {
         var statistics = PathStatistics(windowRounds: max(1, rounds.count))
         for round in rounds { statistics.record(round) }
         var meta = meta
-        if meta.endedAt == nil { meta.endedAt = rounds.last?.endedAt }
+        meta.endedAt = rounds.last?.endedAt ?? meta.endedAt
         let document = TraceDocument(meta: meta, statistics: statistics, probes: rounds.flatMap(\.probes),
                                      info: info, origin: origin)
         return ExportTrace(document: document,

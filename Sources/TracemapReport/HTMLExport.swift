@@ -47,7 +47,7 @@ public enum HTMLExport {
         if let source = meta.source { sub.append("from " + h(source.description)) }
         if let vantage = ExportSummary.vantage(meta) { sub.append("vantage point " + h(vantage)) }
         sub.append(h(ExportSummary.probing(meta)))
-        sub.append(h(UTCTime.text(meta.startedAt)))
+        sub.append(h(UTCTime.span(meta.startedAt, meta.endedAt)))
         if let timeline = trace.timeline { sub.append("\(timeline.points.count) rounds") }
         out += "<p class=\"sub\">" + sub.joined(separator: " · ") + "</p></header>\n"
 
@@ -278,7 +278,7 @@ public enum HTMLExport {
         .event line{stroke-width:1.5;stroke-dasharray:3 3}.event path{stroke:none}\
         .sev-info line{stroke:#3fb950}.sev-info path{fill:#3fb950}.sev-warning line{stroke:#d29922}\
         .sev-warning path{fill:#d29922}.sev-critical line{stroke:#f85149}.sev-critical path{fill:#f85149}\
-        table.events{margin-top:10px}table.events tr.sev-warning td:nth-child(3){color:#d29922}\
+        table.events{margin-top:10px}table.events td:nth-child(-n+5){white-space:nowrap}table.events tr.sev-warning td:nth-child(3){color:#d29922}\
         table.events tr.sev-critical td:nth-child(3){color:#f85149}table.events tr.sev-info td:nth-child(3){color:#3fb950}\
         section.trace{margin-bottom:36px}footer{color:#6e7681;font-size:12px;margin-top:8px}
         """

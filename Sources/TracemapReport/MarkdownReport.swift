@@ -17,10 +17,11 @@ public enum MarkdownReport {
             + (meta.target.name == meta.target.address.description ? "" : " (\(md(meta.target.address.description)))")
             + (trace.label.map { " — \(md($0))" } ?? "") + "\n\n"
 
-        var rows: [(String, String)] = [("Target", md(meta.target.name) + " (\(md(meta.target.address.description)))")]
+        var rows: [(String, String)] = [("Target", md(meta.target.name)
+            + (meta.target.name == meta.target.address.description ? "" : " (\(md(meta.target.address.description)))"))]
         if let source = meta.source { rows.append(("From", md(source.description))) }
         if let vantage = ExportSummary.vantage(meta) { rows.append(("Vantage point", md(vantage))) }
-        rows.append(("When", UTCTime.text(meta.startedAt) + (meta.endedAt.map { " – " + UTCTime.text($0) } ?? "")))
+        rows.append(("When", UTCTime.span(meta.startedAt, meta.endedAt)))
         rows.append(("Probes", md(ExportSummary.probing(meta))
                      + (trace.timeline.map { ", \($0.points.count) rounds" } ?? ", \(summary.sent) per hop")))
         rows.append(("Result", md(summary.result)))

@@ -169,8 +169,15 @@ public enum SVGMap {
                 + "stroke-width=\"\(n(1.5 * scale))\"><title>origin of the geography check: "
                 + "\(TextSafety.html(origin.summary))</title></circle>\n"
         }
+        // Labels nudged down past each other: a path often passes several cities a few pixels apart.
+        var labels: [(x: Double, y: Double)] = []
         for (index, place) in places.enumerated() {
             let p = point(latitude: place.latitude, longitude: place.longitude)
+            var label = (x: p.x + 8 * scale, y: p.y - 7 * scale)
+            while labels.contains(where: { abs($0.x - label.x) < 26 * scale && abs($0.y - label.y) < 13 * scale }) {
+                label.y += 14 * scale
+            }
+            labels.append(label)
             let ttls = ttlRange(place.ttls)
             let fill = place.impossible ? "#ff5c5c" : rttColor(place.rtt)
             let tip = "hop\(place.ttls.count > 1 ? "s" : "") \(ttls): \(place.name.isEmpty ? "?" : place.name)"
@@ -180,7 +187,7 @@ public enum SVGMap {
                 + "data-ttl=\"\(place.ttls.map(String.init).joined(separator: " "))\">"
                 + "<circle class=\"hop\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(6 * scale))\" fill=\"\(fill)\" "
                 + "stroke-width=\"\(n(1.5 * scale))\"/>"
-                + "<text class=\"hop-label\" x=\"\(n(p.x + 8 * scale))\" y=\"\(n(p.y - 7 * scale))\" "
+                + "<text class=\"hop-label\" x=\"\(n(label.x))\" y=\"\(n(label.y))\" "
                 + "font-size=\"\(n(12 * scale))\" stroke-width=\"\(n(3 * scale))\">\(TextSafety.html(ttls))"
                 + (place.impossible ? " !" : "") + "</text>"
                 + "<title>\(TextSafety.html(tip))</title></g>\n"
@@ -198,16 +205,16 @@ public enum SVGMap {
     static func legend(y: Double) -> String {
         var out = "<text x=\"14\" y=\"\(n(y))\" class=\"legend\">RTT</text>\n"
         for (index, ms) in [0.0, 25, 50, 100, 150, 200].enumerated() {
-            let x = 50 + Double(index) * 62
+            let x = 46 + Double(index) * 70
             out += "<rect x=\"\(n(x))\" y=\"\(n(y - 10))\" width=\"14\" height=\"10\" rx=\"2\" fill=\"\(rttColor(ms))\"/>"
                 + "<text x=\"\(n(x + 18))\" y=\"\(n(y))\" class=\"legend\">\(index == 5 ? "≥200" : String(Int(ms))) ms</text>\n"
         }
-        out += "<circle cx=\"446\" cy=\"\(n(y - 5))\" r=\"5\" fill=\"#ff5c5c\"/><text x=\"456\" y=\"\(n(y))\" "
+        out += "<circle cx=\"482\" cy=\"\(n(y - 5))\" r=\"5\" fill=\"#ff5c5c\"/><text x=\"492\" y=\"\(n(y))\" "
             + "class=\"legend\">place its RTT cannot reach</text>\n"
-            + "<line x1=\"640\" y1=\"\(n(y - 5))\" x2=\"668\" y2=\"\(n(y - 5))\" stroke=\"#8b949e\" stroke-width=\"2.5\" "
-            + "stroke-dasharray=\"6 4\"/><text x=\"674\" y=\"\(n(y))\" class=\"legend\">detour</text>\n"
-            + "<circle cx=\"740\" cy=\"\(n(y - 5))\" r=\"6\" fill=\"none\" stroke=\"#e6edf3\" stroke-width=\"1.5\"/>"
-            + "<text x=\"752\" y=\"\(n(y))\" class=\"legend\">origin</text>\n"
+            + "<line x1=\"670\" y1=\"\(n(y - 5))\" x2=\"698\" y2=\"\(n(y - 5))\" stroke=\"#8b949e\" stroke-width=\"2.5\" "
+            + "stroke-dasharray=\"6 4\"/><text x=\"704\" y=\"\(n(y))\" class=\"legend\">detour</text>\n"
+            + "<circle cx=\"770\" cy=\"\(n(y - 5))\" r=\"6\" fill=\"none\" stroke=\"#e6edf3\" stroke-width=\"1.5\"/>"
+            + "<text x=\"782\" y=\"\(n(y))\" class=\"legend\">origin</text>\n"
         return out
     }
 

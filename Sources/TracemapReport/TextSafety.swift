@@ -41,7 +41,7 @@ public enum TextSafety {
 
     /// For Markdown (CommonMark/GFM) inline text and table cells: HTML's specials as entities, the characters
     /// that start emphasis, code, links (`[`, so `(` and `!` need nothing), strikethrough, a heading or a table cell
-    /// backslash-escaped, line breaks as spaces.
+    /// backslash-escaped (line breaks are controls: `visible` already showed them as `\x0a`).
     public static func markdown(_ text: String) -> String {
         var result = ""
         for character in visible(text) {
@@ -51,7 +51,6 @@ public enum TextSafety {
             case ">": result += "&gt;"
             case "\\", "`", "*", "_", "[", "]", "|", "~", "#":
                 result += "\\" + String(character)
-            case "\n", "\r": result += " "
             default: result.append(character)
             }
         }

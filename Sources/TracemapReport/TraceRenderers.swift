@@ -19,7 +19,7 @@ public enum TraceRenderer {
         }
 
         public func label(_ address: IPAddress) -> String {
-            if showNames, let name = info[address]?.hostname { return "\(name) (\(address))" }
+            if showNames, let name = info[address]?.hostname { return "\(TextSafety.terminal(name)) (\(address))" }
             return address.description
         }
     }
@@ -94,7 +94,7 @@ public enum TraceRenderer {
         for finding in geography.findings {
             switch finding.kind {
             case .impossible:
-                let who = finding.address.map { " " + TextSafety.terminal(naming.label($0)) } ?? ""
+                let who = finding.address.map { " " + naming.label($0) } ?? ""
                 lines.append("  ! hop \(finding.ttl)\(who): " + TextSafety.terminal(finding.message))
             case .detour:
                 lines.append("  ~ " + TextSafety.terminal(finding.message))
@@ -157,8 +157,10 @@ public enum TraceRenderer {
 
     private static func plain(_ value: Double) -> String { value.formatted(decimals: 3) }
 
-    private static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+    /// An RFC 4180 field; controls and bidi overrides from hostile names made visible first.
+    static func csvField(_ raw: String) -> String {
+        let text = TextSafety.visible(raw)
+        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import TracemapEnrich
+import TracemapModel
+import TracemapMonitor
+import TracemapReport
+import TracemapTUI
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a saved trace or recording as HTML, SVG, Markdown, mtr JSON or CSV.",
+        discussion: """
+            FILE is a `trace --json` document or a `watch/tui --record` recording. html: one self-contained page \
+            (map, hop table, timeline of a recording), offline; svg: the map and path; markdown: an incident \
+            report; mtr-json: what `mtr --json` writes; csv: as `trace --csv`. Hop locations come from the file; \
+            where it has none, from the local GeoIP database (offline: nothing leaves this machine). Exit status: \
+            0 written, 6 the file cannot be read or the output cannot be written, 64 bad option.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case html, svg, markdown, mtrJSON = "mtr-json", csv
+
+        var fileExtension: String {
+            switch self {
+            case .html: "html"
+            case .svg: "svg"
+            case .markdown: "md"
+            case .mtrJSON: "mtr.json"
+            case .csv: "csv"
+            }
+        }
+    }
+
+    @Option(help: "html, svg, markdown, mtr-json or csv (default: from the output's extension, else html).")
+    var format: Format?
+
+    @Option(name: [.customShort("o"), .customLong("output")],
+            help: "Where to write: a file, or - for stdout (default: FILE with the format's extension).")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Where the probes started, for the geography check when the file has no vantage point.",
+                               valueName: "LAT,LON"))
+    var origin: OriginArgument?
+
+    @Option(name: .customLong("geoip-mmdb"), help: "GeoIP City database for hops the file has no location for.")
+    var geoDatabase: String?
+
+    @Flag(help: "Look up documentation and private addresses in the GeoIP database too (lab and test networks).")
+    var lab = false
+
+    @Flag(name: .customLong("no-geoip"), help: "Use only the locations the file carries.")
+    var noGeoIP = false
+
+    @Option(help: "Host facts for addresses the file does not describe (JSON: address → hostname, asn, location; as `tui --hosts`).")
+    var hosts: String?
+
+    @Argument(help: "The trace (`trace --json`) or recording (`--record`); - reads stdin.")
+    var file: String
+
+    func run() async throws {
+        let format = try chosenFormat()
+        var traces = try ExportInput.read(path: file)
+        if let hosts { traces = try Self.describe(traces, hostsFile: hosts) }
+        if !noGeoIP { traces = await locate(traces) }
+        for index in traces.indices { traces[index].document.applyGeography(origin: origin?.location) }
+
+        let text: String
+        switch format {
+        case .html: text = HTMLExport.render(traces)
+        case .svg: text = SVGMap.render(traces)
+        case .markdown: text = MarkdownReport.render(traces)
+        case .mtrJSON: text = MTRJSONExport.render(traces.map(\.document))
+        case .csv: text = ExportCSV.render(traces, columns: HopColumn.columns(HopColumn.defaultLetters) ?? [])
+        }
+        let destination = output ?? Self.defaultOutput(for: file, format: format)
+        if destination == "-" {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: destination), options: .atomic)
+        } catch {
+            throw CommandFailure(message: "cannot write \(destination): \((error as NSError).localizedDescription)",
+                                 status: .badInput)
+        }
+        let count = traces.count == 1 ? "1 trace" : "\(traces.count) traces"
+        print("wrote \(destination) (\(format.rawValue), \(count))")
+    }
+
+    private func chosenFormat() throws -> Format {
+        if let format { return format }
+        guard let output, output != "-" else { return .html }
+        let lower = output.lowercased()
+        for format in [Format.mtrJSON, .html, .svg, .markdown, .csv] where lower.hasSuffix("." + format.fileExtension) {
+            return format
+        }
+        if lower.hasSuffix(".htm") { return .html }
+        if lower.hasSuffix(".markdown") { return .markdown }
+        throw ValidationError("give --format: html, svg, markdown, mtr-json or csv")
+    }
+
+    static func defaultOutput(for input: String, format: Format) -> String {
+        if input == "-" { return "-" }
+        var base = input
+        for suffix in [".jsonl", ".json", ".ndjson"] where base.lowercased().hasSuffix(suffix) {
+            base.removeLast(suffix.count)
+            break
+        }
+        return base + "." + format.fileExtension
+    }
+
+    /// Fills what the file does not say about a responder from a hosts file (lab networks, the demo).
+    static func describe(_ traces: [ExportTrace], hostsFile: String) throws(CommandFailure) -> [ExportTrace] {
+        let table: StaticHostInfo
+        do {
+            table = try StaticHostInfo(path: hostsFile)
+        } catch {
+            throw CommandFailure(message: "cannot read hosts file \(hostsFile): \(error)", status: .badInput)
+        }
+        var result = traces
+        for t in result.indices {
+            for h in result[t].document.hops.indices {
+                for r in result[t].document.hops[h].responders.indices {
+                    let address = result[t].document.hops[h].responders[r].address
+                    guard let known = table.hosts[address] else { continue }
+                    var info = result[t].document.hops[h].responders[r].info ?? known
+                    info.hostname = info.hostname ?? known.hostname
+                    info.asn = info.asn ?? known.asn
+                    info.location = info.location ?? known.location
+                    result[t].document.hops[h].responders[r].info = info
+                }
+            }
+        }
+        return result
+    }
+
+    /// Locations from the local GeoIP database for responders the file has none for. Offline only: no reverse
+    /// DNS, no Team Cymru; documentation and private addresses only with `--lab`.
+    private func locate(_ traces: [ExportTrace]) async -> [ExportTrace] {
+        let missing = Set(traces.flatMap { trace in
+            trace.document.hops.flatMap { $0.responders.filter { $0.info?.location == nil }.map(\.address) }
+        })
+        guard !missing.isEmpty else { return traces }
+        var options = EnrichmentOptions(profile: .offline, overrides: EnrichmentOverrides(asnSource: .off))
+        options.geoDatabasePath = geoDatabase
+        options.lookupSpecialAddresses = lab
+        let enricher = Enricher(options: options)
+        if geoDatabase != nil {
+            for warning in await enricher.warnings {
+                FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
+            }
+        }
+        let found = await enricher.resolve(Array(missing), timeout: .zero)
+        var result = traces
+        for t in result.indices {
+            for h in result[t].document.hops.indices {
+                for r in result[t].document.hops[h].responders.indices {
+                    let address = result[t].document.hops[h].responders[r].address
+                    guard let location = found[address]?.location else { continue }
+                    var info = result[t].document.hops[h].responders[r].info
+                        ?? HostInfo(addressClass: found[address]?.addressClass ?? .global)
+                    if info.location == nil { info.location = location }
+                    result[t].document.hops[h].responders[r].info = info
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Reads what `export` takes: a `trace --json` document (one, or an array for several hosts) or a recording.
+/// Until the importers of other tools' files land (issue 9), only tracemap's own files.
+enum ExportInput {
+    static func read(path: String) throws(CommandFailure) -> [ExportTrace] {
+        let data: Data
+        do {
+            data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                : try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CommandFailure(message: "cannot read \(path): \((error as NSError).localizedDescription)",
+                                 status: .badInput)
+        }
+        let name = path == "-" ? "stdin" : path
+        if isRecording(data) {
+            let (lines, problems) = RecordingReader(data: data).readAll()
+            for problem in problems {
+                FileHandle.standardError.write(Data("tracemap: warning: \(name): \(problem), skipped\n".utf8))
+            }
+            var meta: TraceMeta?
+            var rounds: [Round] = []
+            var events: [MonitorEvent] = []
+            for line in lines {
+                switch line {
+                case .header(let header): meta = meta ?? header
+                case .round(let round): rounds.append(round)
+                case .event(let event): events.append(event)
+                }
+            }
+            guard let meta else {
+                throw CommandFailure(message: "\(name): the recording has no header line", status: .badInput)
+            }
+            guard !rounds.isEmpty else {
+                throw CommandFailure(message: "\(name): the recording has no rounds", status: .badInput)
+            }
+            return [ExportTrace.recording(meta: meta, rounds: rounds, events: events)]
+        }
+        let decoder = TracemapJSON.decoder()
+        if let document = try? decoder.decode(TraceDocument.self, from: data) {
+            return [ExportTrace(document: document)]
+        }
+        if let documents = try? decoder.decode([TraceDocument].self, from: data), !documents.isEmpty {
+            return documents.enumerated().map { index, document in
+                ExportTrace(document: document, label: "trace \(index + 1) of \(documents.count)")
+            }
+        }
+        throw CommandFailure(message: "\(name) is neither a tracemap trace (trace --json) nor a recording "
+                             + "(watch --record)", status: .badInput)
+    }
+
+    /// A recording's first line is its header: `{"type":"header", …}`.
+    private static func isRecording(_ data: Data) -> Bool {
+        let firstLine = data.prefix { $0 != UInt8(ascii: "\n") }
+        guard let object = try? JSONSerialization.jsonObject(with: firstLine) as? [String: Any] else { return false }
+        return object["type"] as? String == "header"
+    }
+}
