@@ -1,11 +1,11 @@
 /// Text from a trace — names from reverse DNS above all, but also places, AS names and anything read from another
 /// tool's file — is hostile: a PTR record can hold `<script>`, a terminal escape or a right-to-left override.
 /// Every renderer passes such text through one of these before it reaches a page, an image or a terminal.
-public enum TextSafety {
+enum TextSafety {
     /// Replaces every character that would act rather than show with a visible escape: C0 and C1 controls and
     /// DEL (ESC starts terminal sequences) as `\x1b`, the Unicode bidirectional and invisible format controls
     /// (U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF) and XML's non-characters as `\u{202E}`.
-    public static func visible(_ text: String) -> String {
+    static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isActive) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
@@ -21,10 +21,10 @@ public enum TextSafety {
     }
 
     /// For a terminal: `visible`.
-    public static func terminal(_ text: String) -> String { visible(text) }
+    static func terminal(_ text: String) -> String { visible(text) }
 
     /// For HTML and SVG/XML text and attribute values (quoted with `"` or `'`).
-    public static func html(_ text: String) -> String {
+    static func html(_ text: String) -> String {
         var result = ""
         for character in visible(text) {
             switch character {
@@ -42,7 +42,7 @@ public enum TextSafety {
     /// For Markdown (CommonMark/GFM) inline text and table cells: HTML's specials as entities, the characters
     /// that start emphasis, code, links (`[`, so `(` and `!` need nothing), strikethrough, a heading or a table cell
     /// backslash-escaped (line breaks are controls: `visible` already showed them as `\x0a`).
-    public static func markdown(_ text: String) -> String {
+    static func markdown(_ text: String) -> String {
         var result = ""
         for character in visible(text) {
             switch character {
