@@ -45,6 +45,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats", "TracemapGeo"]),
+        // Reads saved traces: tracemap's own files and those of other tools and remote engines.
+        .target(name: "TracemapImport", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
+        ]),
         .target(name: "TracemapTUI", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich", "TracemapGeo",
             "CNcursesw",
@@ -52,7 +56,7 @@ let package = Package(
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +70,9 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["TracemapGeo", "TracemapModel"]),
         .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel",
                                                         "TracemapGeo"]),
+        .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
+                                                        "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).

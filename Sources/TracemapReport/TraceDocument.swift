@@ -18,6 +18,22 @@ public struct TraceDocument: Codable, Sendable {
         public var mpls: [MPLSLabel]
         public var info: HostInfo?
 
+        /// A responder from a summary (another tool's per-hop statistics), not from probes.
+        public init(address: IPAddress, replies: Int, sharePercent: Double, minMs: Double? = nil,
+                    meanMs: Double? = nil, maxMs: Double? = nil, stddevMs: Double? = nil,
+                    kind: ReplyKind = .timeExceeded, mpls: [MPLSLabel] = [], info: HostInfo? = nil) {
+            self.address = address
+            self.replies = replies
+            self.sharePercent = sharePercent
+            self.minMs = minMs
+            self.meanMs = meanMs
+            self.maxMs = maxMs
+            self.stddevMs = stddevMs
+            self.kind = kind
+            self.mpls = mpls
+            self.info = info
+        }
+
         enum CodingKeys: String, CodingKey {
             case address, replies, sharePercent = "share_pct", minMs = "min_ms", meanMs = "mean_ms"
             case maxMs = "max_ms", stddevMs = "stddev_ms", kind, mpls, info
@@ -32,6 +48,16 @@ public struct TraceDocument: Codable, Sendable {
         public var silent: Bool
         public var responders: [Responder]
 
+        /// A hop from a summary (another tool's per-hop statistics), not from probes.
+        public init(ttl: Int, sent: Int, lost: Int, lossPercent: Double, silent: Bool, responders: [Responder]) {
+            self.ttl = ttl
+            self.sent = sent
+            self.lost = lost
+            self.lossPercent = lossPercent
+            self.silent = silent
+            self.responders = responders
+        }
+
         enum CodingKeys: String, CodingKey {
             case ttl, sent, lost, lossPercent = "loss_pct", silent, responders
         }
@@ -43,6 +69,15 @@ public struct TraceDocument: Codable, Sendable {
     public var probes: [ProbeRecord]
     /// Hop locations checked against the RTTs (`checkGeography`); absent when no responder has coordinates.
     public var geography: GeoAssessment?
+
+    /// A document from summaries (mtr, trippy, Cloudflare give per-hop statistics, not probes): `probes` may be
+    /// empty.
+    public init(meta: TraceMeta, reached: Bool, hops: [Hop], probes: [ProbeRecord] = []) {
+        self.meta = meta
+        self.reached = reached
+        self.hops = hops
+        self.probes = probes
+    }
 
     /// `origin` is `--origin LAT,LON`, used when the trace has no vantage point of its own.
     public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo],

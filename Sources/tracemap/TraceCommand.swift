@@ -48,6 +48,10 @@ struct TraceCommand: AsyncParsableCommand {
     @Flag(name: .customLong("route-path"), help: "Also print the path as ASN blocks with locations.")
     var routePath = false
 
+    @Option(name: [.customShort("w"), .customLong("write")],
+            help: "Also save the trace as JSON (the --json document) to this file, for stats, diff and replay.")
+    var write: String?
+
     @Argument(help: "Host names or addresses (up to 16).")
     var hosts: [String]
 
@@ -96,6 +100,10 @@ struct TraceCommand: AsyncParsableCommand {
                                  options: options, startedAt: started, endedAt: round.endedAt)
             let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info,
                                               origin: enrichment.origin?.location)
+            if write != nil, !json {
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
+                                               origin: enrichment.origin?.location))
+            }
             if json {
                 documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
                                                origin: enrichment.origin?.location))
@@ -124,6 +132,11 @@ struct TraceCommand: AsyncParsableCommand {
             let addresses = Set(responders + probers.map(\.target.address) + probers.compactMap(\.source))
             output = redactor.redactText(output, addresses: Array(addresses),
                                          names: hosts + info.values.compactMap(\.hostname))
+        }
+        if let write {
+            try saveTrace(documents, to: write, redactor: enricher.redactor,
+                          addresses: responders + probers.map(\.target.address) + probers.compactMap(\.source),
+                          names: hosts + info.values.compactMap(\.hostname))
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if results.contains(where: { $0.1.destinationTTL == nil }) {
