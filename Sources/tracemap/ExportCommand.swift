@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import TracemapEnrich
+import TracemapImport
 import TracemapModel
-import TracemapMonitor
 import TracemapReport
 import TracemapTUI
 
@@ -11,7 +11,9 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write a saved trace or recording as HTML, SVG, Markdown, mtr JSON or CSV.",
         discussion: """
-            FILE is a `trace --json` document or a `watch/tui --record` recording. html: one self-contained page \
+            FILE is any file `stats` reads: a `trace --json` document, a recording, or the output of mtr, trippy, \
+            scamper, RIPE Atlas, Globalping or Cloudflare; a file with several traces exports each. html: one \
+            self-contained page \
             (map, hop table, timeline of a recording), offline; svg: the map and path; markdown: an incident \
             report; mtr-json: what `mtr --json` writes; csv: as `trace --csv`. Hop locations come from the file; \
             where it has none, from the local GeoIP database (offline: nothing leaves this machine). Exit status: \
@@ -55,12 +57,14 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Host facts for addresses the file does not describe (JSON: address → hostname, asn, location; as `tui --hosts`).")
     var hosts: String?
 
-    @Argument(help: "The trace (`trace --json`) or recording (`--record`); - reads stdin.")
+    @OptionGroup var input: ImportArguments
+
+    @Argument(help: "The trace: `trace --json`, a recording, or a file of mtr, trippy, scamper, RIPE Atlas, Globalping, Cloudflare; - reads stdin.")
     var file: String
 
     func run() async throws {
         let format = try chosenFormat()
-        var traces = try ExportInput.read(path: file)
+        var traces = ExportInput.traces(of: try input.read(file))
         if let hosts { traces = try Self.describe(traces, hostsFile: hosts) }
         if !noGeoIP { traces = await locate(traces) }
         for index in traces.indices { traces[index].document.applyGeography(origin: origin?.location) }
@@ -169,59 +173,22 @@ struct ExportCommand: AsyncParsableCommand {
     }
 }
 
-/// Reads what `export` takes: a `trace --json` document (one, or an array for several hosts) or a recording.
-/// Until the importers of other tools' files land (issue 9), only tracemap's own files.
+/// What `export` takes: any file `TraceImporter` reads (tracemap documents and recordings, mtr, trippy, scamper,
+/// RIPE Atlas, Globalping, Cloudflare), each of its traces with a timeline when it is a recording.
 enum ExportInput {
-    static func read(path: String) throws(CommandFailure) -> [ExportTrace] {
-        let data: Data
-        do {
-            data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CommandFailure(message: "cannot read \(path): \((error as NSError).localizedDescription)",
-                                 status: .badInput)
+    static func traces(of file: ImportedFile) -> [ExportTrace] {
+        file.traces.map { imported in
+            for note in imported.notes {
+                FileHandle.standardError.write(Data("tracemap: note: \(TextSafety.terminal(imported.label)): \(TextSafety.terminal(note))\n".utf8))
+            }
+            let label = file.traces.count > 1 ? imported.label : nil
+            guard imported.isRecording else { return ExportTrace(document: imported.document, label: label) }
+            let destination = imported.document.hops.filter { $0.responders.contains { $0.kind.isFromDestination } }
+                .map(\.ttl).min()
+            return ExportTrace(document: imported.document,
+                               timeline: TraceTimeline(rounds: imported.rounds, events: imported.events.map(\.event),
+                                                       destinationTTL: destination),
+                               label: label)
         }
-        let name = path == "-" ? "stdin" : path
-        if isRecording(data) {
-            let (lines, problems) = RecordingReader(data: data).readAll()
-            for problem in problems {
-                FileHandle.standardError.write(Data("tracemap: warning: \(name): \(problem), skipped\n".utf8))
-            }
-            var meta: TraceMeta?
-            var rounds: [Round] = []
-            var events: [MonitorEvent] = []
-            for line in lines {
-                switch line {
-                case .header(let header): meta = meta ?? header
-                case .round(let round): rounds.append(round)
-                case .event(let event): events.append(event)
-                }
-            }
-            guard let meta else {
-                throw CommandFailure(message: "\(name): the recording has no header line", status: .badInput)
-            }
-            guard !rounds.isEmpty else {
-                throw CommandFailure(message: "\(name): the recording has no rounds", status: .badInput)
-            }
-            return [ExportTrace.recording(meta: meta, rounds: rounds, events: events)]
-        }
-        let decoder = TracemapJSON.decoder()
-        if let document = try? decoder.decode(TraceDocument.self, from: data) {
-            return [ExportTrace(document: document)]
-        }
-        if let documents = try? decoder.decode([TraceDocument].self, from: data), !documents.isEmpty {
-            return documents.enumerated().map { index, document in
-                ExportTrace(document: document, label: "trace \(index + 1) of \(documents.count)")
-            }
-        }
-        throw CommandFailure(message: "\(name) is neither a tracemap trace (trace --json) nor a recording "
-                             + "(watch --record)", status: .badInput)
-    }
-
-    /// A recording's first line is its header: `{"type":"header", …}`.
-    private static func isRecording(_ data: Data) -> Bool {
-        let firstLine = data.prefix { $0 != UInt8(ascii: "\n") }
-        guard let object = try? JSONSerialization.jsonObject(with: firstLine) as? [String: Any] else { return false }
-        return object["type"] as? String == "header"
     }
 }
