@@ -169,8 +169,10 @@ public enum SVGMap {
                 + "stroke-width=\"\(n(1.5 * scale))\"><title>origin of the geography check: "
                 + "\(TextSafety.html(origin.summary))</title></circle>\n"
         }
-        // Labels nudged down past each other: a path often passes several cities a few pixels apart.
+        // Markers first, then every label above them; labels nudged down past each other, since a path often
+        // passes several cities a few pixels apart.
         var labels: [(x: Double, y: Double)] = []
+        var texts = ""
         for (index, place) in places.enumerated() {
             let p = point(latitude: place.latitude, longitude: place.longitude)
             var label = (x: p.x + 8 * scale, y: p.y - 7 * scale)
@@ -183,15 +185,15 @@ public enum SVGMap {
             let tip = "hop\(place.ttls.count > 1 ? "s" : "") \(ttls): \(place.name.isEmpty ? "?" : place.name)"
                 + (place.rtt.map { ", \($0.formatted(decimals: 1)) ms" } ?? "")
                 + (place.impossible ? " (impossible for its RTT)" : "")
-            out += "<g class=\"marker\" id=\"\(idPrefix)place-\(index)\" "
-                + "data-ttl=\"\(place.ttls.map(String.init).joined(separator: " "))\">"
+            let ttlList = place.ttls.map(String.init).joined(separator: " ")
+            out += "<g class=\"marker\" id=\"\(idPrefix)place-\(index)\" data-ttl=\"\(ttlList)\">"
                 + "<circle class=\"hop\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(6 * scale))\" fill=\"\(fill)\" "
-                + "stroke-width=\"\(n(1.5 * scale))\"/>"
-                + "<text class=\"hop-label\" x=\"\(n(label.x))\" y=\"\(n(label.y))\" "
-                + "font-size=\"\(n(12 * scale))\" stroke-width=\"\(n(3 * scale))\">\(TextSafety.html(ttls))"
-                + (place.impossible ? " !" : "") + "</text>"
-                + "<title>\(TextSafety.html(tip))</title></g>\n"
+                + "stroke-width=\"\(n(1.5 * scale))\"/><title>\(TextSafety.html(tip))</title></g>\n"
+            texts += "<text class=\"hop-label\" x=\"\(n(label.x))\" y=\"\(n(label.y))\" "
+                + "font-size=\"\(n(12 * scale))\" stroke-width=\"\(n(3 * scale))\" data-ttl=\"\(ttlList)\">"
+                + TextSafety.html(ttls) + (place.impossible ? " !" : "") + "</text>\n"
         }
+        out += "<g class=\"labels\" pointer-events=\"none\">\n" + texts + "</g>\n"
         return out
     }
 
