@@ -74,14 +74,14 @@ wait "$watch" || true
 for input in trace recording; do
   file=$out/$input.json; [ "$input" = recording ] && file=$out/recording.jsonl
   for format in html svg markdown mtr-json csv; do
-    "$bin" export "$file" --hosts "$out/hosts.json" --no-geoip --format "$format" -o "$out/$input.$format"
+    "$bin" export "$file" --hosts "$out/hosts.json" --no-geoip --format "$format"
   done
 done
 "$bin" export "$out/trace.json" --hosts "$out/hosts.json" --no-geoip --format markdown -o - >/dev/null
 
 if [ "${2:-}" = "--screenshot" ]; then
   mkdir -p screenshots
-  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2050 \
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2330 \
     --screenshot="$PWD/screenshots/export-html.png" "file://$out/recording.html" >/dev/null 2>&1
   echo "wrote screenshots/export-html.png"
 fi

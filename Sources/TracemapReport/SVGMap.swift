@@ -207,16 +207,16 @@ public enum SVGMap {
     static func legend(y: Double) -> String {
         var out = "<text x=\"14\" y=\"\(n(y))\" class=\"legend\">RTT</text>\n"
         for (index, ms) in [0.0, 25, 50, 100, 150, 200].enumerated() {
-            let x = 46 + Double(index) * 70
+            let x = 46 + Double(index) * 74
             out += "<rect x=\"\(n(x))\" y=\"\(n(y - 10))\" width=\"14\" height=\"10\" rx=\"2\" fill=\"\(rttColor(ms))\"/>"
                 + "<text x=\"\(n(x + 18))\" y=\"\(n(y))\" class=\"legend\">\(index == 5 ? "≥200" : String(Int(ms))) ms</text>\n"
         }
-        out += "<circle cx=\"482\" cy=\"\(n(y - 5))\" r=\"5\" fill=\"#ff5c5c\"/><text x=\"492\" y=\"\(n(y))\" "
+        out += "<circle cx=\"502\" cy=\"\(n(y - 5))\" r=\"5\" fill=\"#ff5c5c\"/><text x=\"512\" y=\"\(n(y))\" "
             + "class=\"legend\">place its RTT cannot reach</text>\n"
-            + "<line x1=\"670\" y1=\"\(n(y - 5))\" x2=\"698\" y2=\"\(n(y - 5))\" stroke=\"#8b949e\" stroke-width=\"2.5\" "
-            + "stroke-dasharray=\"6 4\"/><text x=\"704\" y=\"\(n(y))\" class=\"legend\">detour</text>\n"
-            + "<circle cx=\"770\" cy=\"\(n(y - 5))\" r=\"6\" fill=\"none\" stroke=\"#e6edf3\" stroke-width=\"1.5\"/>"
-            + "<text x=\"782\" y=\"\(n(y))\" class=\"legend\">origin</text>\n"
+            + "<line x1=\"690\" y1=\"\(n(y - 5))\" x2=\"718\" y2=\"\(n(y - 5))\" stroke=\"#8b949e\" stroke-width=\"2.5\" "
+            + "stroke-dasharray=\"6 4\"/><text x=\"724\" y=\"\(n(y))\" class=\"legend\">detour</text>\n"
+            + "<circle cx=\"790\" cy=\"\(n(y - 5))\" r=\"6\" fill=\"none\" stroke=\"#e6edf3\" stroke-width=\"1.5\"/>"
+            + "<text x=\"802\" y=\"\(n(y))\" class=\"legend\">origin</text>\n"
         return out
     }
 

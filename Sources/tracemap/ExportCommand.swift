@@ -185,7 +185,9 @@ enum ExportInput {
             guard imported.isRecording else { return ExportTrace(document: imported.document, label: label) }
             let destination = imported.document.hops.filter { $0.responders.contains { $0.kind.isFromDestination } }
                 .map(\.ttl).min()
-            return ExportTrace(document: imported.document,
+            var document = imported.document
+            document.meta.endedAt = imported.rounds.last?.endedAt ?? document.meta.endedAt
+            return ExportTrace(document: document,
                                timeline: TraceTimeline(rounds: imported.rounds, events: imported.events.map(\.event),
                                                        destinationTTL: destination),
                                label: label)
