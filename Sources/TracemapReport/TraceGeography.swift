@@ -63,3 +63,18 @@ extension TraceDocument {
         }
     }
 }
+
+extension TraceDocument {
+    /// The geography check as lines, one per finding — "hop 2 (198.51.100.2): impossible: 6,186 km (±146 km)
+    /// needs ≥ 60 ms, measured 6 ms", "detour: hop 5→6 spans 7,685 km (…)" — and nothing when the places agree
+    /// with the RTTs or no responder has coordinates. Pure; fits `TraceSummary`'s `detourCheck` hook as
+    /// `{ $0.geographyWarnings() }`. Names and places in it are the file's: escape them for the output.
+    public func geographyWarnings(origin: GeoLocation? = nil) -> [String] {
+        guard let geography = checkGeography(origin: origin) else { return [] }
+        return geography.findings.map { finding in
+            finding.kind == .impossible
+                ? "hop \(finding.ttl)" + (finding.address.map { " (\($0))" } ?? "") + ": " + finding.message
+                : finding.message
+        }
+    }
+}

@@ -337,3 +337,12 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(stack, [], "elements left open", file: file, line: line)
     }
 }
+
+extension ExportTests {
+    func testGeographyWarningsForStats() {
+        XCTAssertEqual(document().geographyWarnings(),
+                       ["hop 3 (198.51.100.3): impossible: 5,837 km (±100 km) needs ≥ 57 ms, measured 30 ms"])
+        let unlocated = TraceDocument(meta: document().meta, reached: true, hops: [])
+        XCTAssertEqual(unlocated.geographyWarnings(), [])
+    }
+}
