@@ -346,3 +346,34 @@ extension ExportTests {
         XCTAssertEqual(unlocated.geographyWarnings(), [])
     }
 }
+
+extension ExportTests {
+    /// Paris at 1 ms (the origin), New York at 80 ms (possible: 58 ms needed), London at 50 ms (possible alone),
+    /// but out through New York to London and back is 5,837 + 5,570 + 344 km: 58.7 ms > 50 ms.
+    func testTheTableMarksBothEndsOfADetour() {
+        let time = Date(timeIntervalSince1970: 1_800_000_000)
+        func probe(_ ttl: Int, _ from: String, _ rtt: Double) -> ProbeRecord {
+            ProbeRecord(ttl: ttl, flow: 0, sequence: UInt16(ttl), sentAt: time,
+                        outcome: .reply(ProbeReply(responder: IPAddress(from)!, rtt: rtt,
+                                                   kind: ttl == 3 ? .echoReply : .timeExceeded)))
+        }
+        var statistics = PathStatistics(windowRounds: 1)
+        statistics.record(Round(index: 0, startedAt: time, endedAt: time, probes: [
+            probe(1, "198.51.100.1", 1), probe(2, "198.51.100.2", 80), probe(3, "203.0.113.10", 50),
+        ]))
+        let london = GeoLocation(city: "London", countryCode: "GB", latitude: 51.51, longitude: -0.13)
+        let info: [IPAddress: HostInfo] = [IPAddress("198.51.100.1")!: HostInfo(location: paris),
+                                           IPAddress("198.51.100.2")!: HostInfo(location: newYork),
+                                           IPAddress("203.0.113.10")!: HostInfo(location: london)]
+        let meta = TraceMeta(target: TraceTarget(name: "203.0.113.10", address: IPAddress("203.0.113.10")!),
+                             source: nil, method: .raw, options: ProbeOptions(), startedAt: time)
+        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopColumn.columns("A")!,
+                                        naming: TraceRenderer.Naming(info: info))
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("1.") && $0.hasSuffix("Paris, FR") }, table)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2.") && $0.hasSuffix("New York, US ~") }, table)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("3.") && $0.hasSuffix("London, GB ~") }, table)
+        XCTAssertTrue(table.contains("  ~ detour: hop 2→3 spans 5,570 km (New York, US → London, GB): out and back "
+                                     + "through both needs ≥ 57 ms, measured 50 ms"), table)
+    }
+}
