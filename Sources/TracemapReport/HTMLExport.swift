@@ -190,7 +190,7 @@ public enum HTMLExport {
     static func timelineSVG(_ timeline: TraceTimeline) -> String {
         let width = 960.0, plotTop = 14.0, plotHeight = 150.0, lossTop = 178.0, lossHeight = 36.0, left = 52.0
         let right = width - 12
-        let points = timeline.points
+        let points = bucketed(timeline.points, limit: 1_500)
         let maxRTT = max(1, (points.compactMap(\.rttMs).max() ?? 1) * 1.15)
         let first = points.first!.time.timeIntervalSince1970
         let span = max(1e-3, points.last!.time.timeIntervalSince1970 - first)
@@ -238,6 +238,20 @@ public enum HTMLExport {
         out += "<text x=\"\(n(left))\" y=\"232\" class=\"axis\">\(UTCTime.clock(points.first!.time))</text>"
             + "<text x=\"\(n(right))\" y=\"232\" class=\"axis\" text-anchor=\"end\">\(UTCTime.clock(points.last!.time))</text>"
         return out + "</svg>\n"
+    }
+
+    /// At most `limit` points: a day of rounds at one a second would be a 2 MB chart. Each bucket keeps its best
+    /// RTT (what the line shows) and its mean loss.
+    static func bucketed(_ points: [TraceTimeline.Point], limit: Int) -> [TraceTimeline.Point] {
+        guard points.count > limit else { return points }
+        let size = (points.count + limit - 1) / limit
+        return stride(from: 0, to: points.count, by: size).map { start in
+            let bucket = points[start..<min(points.count, start + size)]
+            var point = bucket.first!
+            point.rttMs = bucket.compactMap(\.rttMs).min()
+            point.lossPercent = bucket.map(\.lossPercent).reduce(0, +) / Double(bucket.count)
+            return point
+        }
     }
 
     static let css = """

@@ -377,3 +377,16 @@ extension ExportTests {
                                      + "through both needs ≥ 57 ms, measured 50 ms"), table)
     }
 }
+
+extension ExportTests {
+    func testALongRecordingsTimelineStaysSmall() {
+        let points = (0..<3_001).map { index in
+            TraceTimeline.Point(round: index, time: start.addingTimeInterval(Double(index)),
+                                rttMs: index == 1_234 ? 5 : 50, lossPercent: index % 3 == 0 ? 100 : 0)
+        }
+        let buckets = HTMLExport.bucketed(points, limit: 1_500)
+        XCTAssertLessThanOrEqual(buckets.count, 1_500)
+        XCTAssertEqual(buckets.compactMap(\.rttMs).min(), 5, "the best RTT survives")
+        XCTAssertEqual(buckets[0].lossPercent, 100.0 / 3, accuracy: 1e-9)
+    }
+}
