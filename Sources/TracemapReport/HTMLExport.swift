@@ -130,11 +130,12 @@ public enum HTMLExport {
         let h = TextSafety.html
         func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
         let maxRTT = document.hops.flatMap { $0.responders.compactMap(\.meanMs) }.max() ?? 0
+        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
         var out = "<table class=\"hops\"><thead><tr><th>Hop</th><th>Host</th><th>ASN</th><th>Location</th>"
             + "<th class=\"n\">Loss%</th><th class=\"n\">Snt</th><th class=\"n\">Last</th><th class=\"n\">Avg</th>"
             + "<th class=\"n\">Best</th><th class=\"n\">Wrst</th><th class=\"n\">StDev</th><th>RTT</th></tr></thead><tbody>\n"
         for hop in document.hops.sorted(by: { $0.ttl < $1.ttl }) {
-            let figures = HopFigures(hop, probes: document.probes)
+            let figures = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
             if hop.responders.isEmpty {
                 out += "<tr class=\"silent\" data-ttl=\"\(hop.ttl)\"><td class=\"n\">\(hop.ttl)</td>"
                     + "<td colspan=\"3\">silent: no reply to \(hop.sent) probe\(hop.sent == 1 ? "" : "s")</td>"

@@ -19,6 +19,7 @@ public enum MTRJSONExport {
         let meta = document.meta
         let hops = document.hops.sorted { $0.ttl < $1.ttl }
         let withASN = hops.contains { $0.responders.contains { $0.info?.asn != nil } }
+        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
         let tests = hops.map(\.sent).max() ?? meta.options.queries
         let source = meta.vantage?.id ?? meta.source?.description ?? meta.vantage?.engine ?? "unknown"
         var lines = ["{", "    \"report\": {", "        \"mtr\": {",
@@ -39,7 +40,7 @@ public enum MTRJSONExport {
                 var fields = ["\"count\": \(hop.ttl)",
                               "\"host\": " + string(first.map { $0.info?.hostname ?? $0.address.description } ?? "???")]
                 if withASN { fields.append("\"ASN\": " + string(first?.info?.asn.map { "AS\($0.number)" } ?? "AS???")) }
-                let stats = HopFigures(hop, probes: document.probes)
+                let stats = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
                 fields += ["\"Loss%\": \(number(hop.lossPercent))", "\"Snt\": \(hop.sent)",
                            "\"Last\": \(number(stats.last))", "\"Avg\": \(number(stats.mean))",
                            "\"Best\": \(number(stats.best))", "\"Wrst\": \(number(stats.worst))",
@@ -86,6 +87,7 @@ struct HopFigures {
     var worst: Double?
     var standardDeviation: Double?
 
+    /// `probes`: the hop's own (the callers group a document's probes by TTL once).
     init(_ hop: TraceDocument.Hop, probes: [ProbeRecord]) {
         let rtts = probes.filter { $0.ttl == hop.ttl }.sorted { $0.sentAt < $1.sentAt }.compactMap { $0.reply?.rtt }
         if !rtts.isEmpty {

@@ -37,8 +37,9 @@ public enum MarkdownReport {
         out += "| Hop | Host | ASN | Location | Loss% | Snt | Last | Avg | Best | Wrst | StDev |\n"
         out += "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
         func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
+        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
         for hop in document.hops.sorted(by: { $0.ttl < $1.ttl }) {
-            let figures = HopFigures(hop, probes: document.probes)
+            let figures = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
             let numbers = ["\(hop.lossPercent.formatted(decimals: 1))%", "\(hop.sent)", ms(figures.last),
                            ms(figures.mean), ms(figures.best), ms(figures.worst), ms(figures.standardDeviation)]
             if hop.responders.isEmpty {
