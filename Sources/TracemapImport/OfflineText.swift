@@ -58,7 +58,7 @@ public enum OfflineText {
         }
         if let rtt = summary.destinationRTT {
             row("dest RTT", "min \(ms(rtt.minMs)) / avg \(ms(rtt.meanMs)) / max \(ms(rtt.maxMs)) / p95 "
-                + (rtt.p95Ms.map(ms) ?? "n/a (per-hop summary only)") + " ms (\(rtt.samples) replies)")
+                + (rtt.p95Ms.map(ms) ?? "n/a (per-hop summary only)") + " ms (\(rtt.samples) repl\(rtt.samples == 1 ? "y" : "ies"))")
         }
         row("ASN path", summary.asnPath.isEmpty ? "unknown" : TraceDiff.text(summary.asnPath))
         if !summary.detours.isEmpty { row("detours", summary.detours.map(TextSafety.terminal).joined(separator: "; ")) }
@@ -102,8 +102,7 @@ public enum OfflineText {
         var lines = ["A: \(TextSafety.terminal(fileA)): \(TextSafety.terminal(diff.labelA))",
                      "B: \(TextSafety.terminal(fileB)): \(TextSafety.terminal(diff.labelB))"]
         let width = max(16, diff.hops.flatMap { $0.a + $0.b }.map { TextSafety.terminal($0).count }.max() ?? 0) + 2
-        lines.append("TTL  " + "A".padding(width) + "B".padding(width) + "RTT A".padding(9) + "RTT B".padding(9)
-                     + "")
+        lines.append("TTL  " + "A".padding(width) + "B".padding(width) + "RTT A".padding(9) + "RTT B")
         for hop in diff.hops {
             let mark: String
             switch hop.status {
@@ -113,8 +112,9 @@ public enum OfflineText {
             }
             let a = hop.status == .onlyB ? "" : (hop.a.isEmpty ? "*" : hop.a.map(TextSafety.terminal).joined(separator: ","))
             let b = hop.status == .onlyA ? "" : (hop.b.isEmpty ? "*" : hop.b.map(TextSafety.terminal).joined(separator: ","))
-            lines.append(String(hop.ttl).leftPadding(3) + mark + " " + a.padding(width) + b.padding(width)
-                         + (hop.rttA.map(ms) ?? "").padding(9) + (hop.rttB.map(ms) ?? ""))
+            let line = String(hop.ttl).leftPadding(3) + mark + " " + a.padding(width) + b.padding(width)
+                + (hop.rttA.map(ms) ?? "").padding(9) + (hop.rttB.map(ms) ?? "")
+            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         if diff.isSame {
             lines.append("same path: \(diff.lengthB) hops" + (diff.asnPathB.isEmpty ? "" : ", " + TraceDiff.text(diff.asnPathB))

@@ -55,12 +55,15 @@ extension ImportedTrace {
         var probes: [ProbeRecord] = []
         var sequence: UInt16 = 0
         let time = document.meta.startedAt
-        for hop in document.hops {
+        for hop in document.hops where (1...ImportSupport.maxTTL).contains(hop.ttl) {
+            // A long mtr run (86,400 probes a day) is scaled down to the cap, keeping each share and the loss.
+            let total = max(hop.sent, hop.responders.reduce(0) { $0 + max(0, $1.replies) })
+            let scale = total > ImportSupport.maxProbesPerHop ? Double(ImportSupport.maxProbesPerHop) / Double(total) : 1
             var answered = 0
             for responder in hop.responders where responder.replies > 0 {
                 let mean = responder.meanMs ?? responder.minMs ?? 0
                 let low = min(responder.minMs ?? mean, mean), high = max(responder.maxMs ?? mean, mean)
-                let count = responder.replies
+                let count = max(1, Int((Double(responder.replies) * scale).rounded()))
                 for index in 0..<count {
                     let rtt: Double
                     switch (count, index) {
@@ -79,7 +82,7 @@ extension ImportedTrace {
                 }
                 answered += count
             }
-            for _ in 0..<max(0, max(hop.sent, answered) - answered) {
+            for _ in 0..<max(0, Int((Double(total) * scale).rounded()) - answered) {
                 sequence &+= 1
                 probes.append(ProbeRecord(ttl: hop.ttl, flow: 0, sequence: sequence, sentAt: time, outcome: .timeout))
             }

@@ -32,7 +32,7 @@ struct StatsCommand: ParsableCommand {
         var summaries: [(String, TraceSummary, ImportedTrace)] = []
         for path in files {
             let file = try input.read(path)
-            for trace in file.traces { summaries.append((path, TraceSummary(trace, format: file.format), trace)) }
+            for trace in file.traces { summaries.append((path, TraceSummary(trace, format: file.format, file: path), trace)) }
         }
         if json {
             let data = try TracemapJSON.encoder(pretty: true).encode(summaries.map(\.1))

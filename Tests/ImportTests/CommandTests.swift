@@ -134,9 +134,27 @@ final class CaptureTests: XCTestCase {
             XCTAssertTrue(traces[name]!.document.hops[1].silent, "\(name): r2 never answers")
         }
         XCTAssertEqual(traces["real-recording.jsonl"]?.rounds.count, 5)
+        let table = try String(contentsOf: directory.appendingPathComponent("real-tracemap-table.txt"), encoding: .utf8)
+        XCTAssertTrue(table.contains("2.  (silent)"), "trace -w still prints the table: \(table)")
         for name in ["real-mtr.json", "real-scamper.json", "real-recording.jsonl"] {
             let diff = TraceDiff(traces["real-tracemap.json"]!, traces[name]!)
             XCTAssertTrue(diff.isSame, "\(name): \(diff.differences)")
         }
+    }
+}
+
+final class PairingTests: XCTestCase {
+    func testDiffPairsTracesWithEqualLabels() throws {
+        let result = try CLI.run(["diff", Fixture.path("cloudflare.json"), Fixture.path("cloudflare.json")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "A: ").count - 1, 3, "one comparison per colo × target")
+    }
+
+    func testAnArrayOfGlobalpingMeasurements() throws {
+        let one = try String(contentsOfFile: Fixture.path("globalping-mtr.json"), encoding: .utf8)
+        let file = try TraceImporter.parse(Data("[\(one),\(one)]".utf8), name: "two")
+        XCTAssertEqual(file.format, .globalping)
+        XCTAssertEqual(file.traces.map(\.label), ["probe 1 (Tokyo, JP) KDDI CORPORATION",
+                                                 "probe 1 (Tokyo, JP) KDDI CORPORATION (2)"])
     }
 }
