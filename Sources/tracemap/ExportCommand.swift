@@ -187,6 +187,8 @@ enum ExportInput {
                 .map(\.ttl).min()
             var document = imported.document
             document.meta.endedAt = imported.rounds.last?.endedAt ?? document.meta.endedAt
+            // Every probe, for mtr's last/avg/best/worst/σ over the whole recording (the importer keeps them in rounds).
+            if document.probes.isEmpty { document.probes = imported.rounds.flatMap(\.probes) }
             return ExportTrace(document: document,
                                timeline: TraceTimeline(rounds: imported.rounds, events: imported.events.map(\.event),
                                                        destinationTTL: destination),
