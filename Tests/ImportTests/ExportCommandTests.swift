@@ -78,3 +78,36 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertEqual(format.status, 64, format.stderr)
     }
 }
+
+extension ExportCommandTests {
+    /// Places from the local GeoIP database for a file that has none (real mtr output: Frankfurt 0.06 ms away,
+    /// the destination "in New York" 0.07 ms away — which physics refuses), offline and only with `--lab` for
+    /// documentation addresses.
+    func testLocationsFromTheLocalDatabaseAndTheirCheck() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tm-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("city.mmdb").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/make-test-mmdb.pl").path
+        let perl = Process()
+        perl.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
+        perl.arguments = [script, "city", database]
+        perl.standardOutput = FileHandle.nullDevice
+        perl.standardError = FileHandle.nullDevice
+        try perl.run()
+        perl.waitUntilExit()
+        try XCTSkipUnless(perl.terminationStatus == 0, "libmaxmind-db-writer-perl is not installed")
+
+        let fixture = Fixture.path("real-mtr.json")
+        let located = try CLI.run(["export", fixture, "--geoip-mmdb", database, "--lab", "--format", "markdown", "-o", "-"])
+        XCTAssertEqual(located.status, 0, located.stderr)
+        XCTAssertTrue(located.stdout.contains("| Frankfurt am Main, DE |"), located.stdout)
+        XCTAssertTrue(located.stdout.contains("New York, US ⚠ impossible"), located.stdout)
+        XCTAssertTrue(located.stdout.contains("impossible: 6,2"), located.stdout)
+        // Documentation addresses are looked up only with --lab.
+        let plain = try CLI.run(["export", fixture, "--geoip-mmdb", database, "--format", "markdown", "-o", "-"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(plain.stdout.contains("No responder has a location."), plain.stdout)
+    }
+}
