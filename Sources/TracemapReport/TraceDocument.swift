@@ -1,4 +1,5 @@
 import Foundation
+import TracemapGeo
 import TracemapModel
 import TracemapStats
 
@@ -81,6 +82,8 @@ public struct TraceDocument: Codable, Sendable {
     public var reached: Bool
     public var hops: [Hop]
     public var probes: [ProbeRecord]
+    /// Hop locations checked against the RTTs (`checkGeography`); absent when no responder has coordinates.
+    public var geography: GeoAssessment?
 
     /// A document from summaries (mtr, trippy, Cloudflare give per-hop statistics, not probes): `probes` may be
     /// empty.
@@ -91,7 +94,9 @@ public struct TraceDocument: Codable, Sendable {
         self.probes = probes
     }
 
-    public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo]) {
+    /// `origin` is `--origin LAT,LON`, used when the trace has no vantage point of its own.
+    public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo],
+                origin: GeoLocation? = nil) {
         self.meta = meta
         self.reached = statistics.lastRoundReached
         self.probes = probes
@@ -107,5 +112,6 @@ public struct TraceDocument: Codable, Sendable {
                                      mpls: responder.mpls, info: info[responder.address])
                 })
         }
+        applyGeography(origin: origin)
     }
 }

@@ -101,12 +101,15 @@ struct TraceCommand: AsyncParsableCommand {
             statistics.record(round)
             let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                                  options: options, startedAt: started, endedAt: round.endedAt)
-            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info)
+            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info,
+                                              origin: enrichment.origin?.location)
             if write != nil, !json {
-                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
+                                               origin: enrichment.origin?.location))
             }
             if json {
-                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
+                                               origin: enrichment.origin?.location))
             } else if csv {
                 let text = TraceRenderer.csv(meta: meta, statistics: statistics, columns: columns, naming: naming)
                 output += index == 0 ? text : String(text.drop { $0 != "\n" }.dropFirst())
