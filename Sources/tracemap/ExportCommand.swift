@@ -82,12 +82,7 @@ struct ExportCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: destination), options: .atomic)
-        } catch {
-            throw CommandFailure(message: "cannot write \(destination): \((error as NSError).localizedDescription)",
-                                 status: .badInput)
-        }
+        try writeFile(destination, Array(text.utf8))
         let count = traces.count == 1 ? "1 trace" : "\(traces.count) traces"
         print("wrote \(destination) (\(format.rawValue), \(count))")
     }
