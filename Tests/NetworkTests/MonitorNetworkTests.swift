@@ -179,8 +179,10 @@ final class MonitorNetworkTests: XCTestCase {
             }
         }
         XCTAssertEqual(starts.count, 16)
-        for (earlier, later) in zip(starts, starts.dropFirst()) {
-            XCTAssertEqual(later - earlier, 1, accuracy: 0.15, "rounds keep the one-second clock")
+        // On a fixed grid: round k starts k seconds after round 0 (a start delayed by a loaded machine does not
+        // shift the ones after it), dark destination or not.
+        for (index, start) in starts.enumerated() {
+            XCTAssertEqual(start - starts[0], Double(index), accuracy: 0.3, "round \(index) keeps the clock")
         }
     }
 
