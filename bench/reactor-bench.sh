@@ -16,6 +16,8 @@ targets=${2:-500}
 . bench/lib.sh
 bin=$(bench_binary)
 old=${OLD_BIN:-}
+sections=${SECTIONS:-1 2 3 4}
+want() { [[ " $sections " == *" $1 "* ]]; }
 ns=tm-rbench-$$
 
 # The benchmark path with hop 2 dropping a third of its replies (rate limiting) and hop 4 silent.
@@ -29,6 +31,7 @@ sim_up "$ns" "$work/path.json" "$bin"
 target=203.0.113.10
 run_ns() { ip netns exec "$ns" "$@"; }
 
+if want 1; then
 echo "== 1. wait syscalls per probe sent (strace -f -c; path: 6 hops, hop 2 lossy, hop 4 silent) =="
 waits_per_probe() {
   local label=$1; shift
@@ -53,7 +56,9 @@ waits_per_probe "tracemap trace -n" "$bin" trace -n "$target"
 [ -n "$old" ] && waits_per_probe "old tracemap trace -n" "$old" trace -n "$target"
 waits_per_probe "traceroute -n" traceroute -n "$target"
 waits_per_probe "mtr -n -r -c 10" mtr -n -r -c 10 "$target"
+fi
 
+if want 2; then
 echo "== 2. one-shot trace on the benchmark path (median of 10) =="
 python3 - "$ns" "$target" "$bin" "$old" <<'PY'
 import os, resource, statistics, subprocess, sys, time
@@ -78,11 +83,12 @@ for label, (wall, cpu) in results.items():
     print(f"{label:24} wall {wall * 1000:7.1f} ms ({wall / tr_wall:4.2f}x traceroute)   "
           f"CPU {cpu * 1000:6.1f} ms ({cpu / max(tr_cpu, 1e-4):5.1f}x traceroute)")
 PY
+fi
 
 # CPU seconds (user+system) a command uses over its run, from /usr/bin/time.
 cpu_of() {
   /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-  awk '{printf "%.2f %d", $1 + $2, $3}' "$work/time"
+  awk '{printf "%.2f %d\n", $1 + $2, $3}' "$work/time"
 }
 watch_vs_mtr() {
   local where=$1 host=$2; shift 2
@@ -99,8 +105,10 @@ print(f'{\"$where\":22} tracemap {tm / s * 100:5.2f} % of a core  mtr {mtr / s *
     python3 -c "print(f'{\"\":22} old tracemap {$old_cpu / $seconds * 100:5.2f} % of a core')"
   fi
 }
+if want 3; then
 echo "== 3. watch at 1 round/s for $seconds s next to mtr -n -l (CPU over the run) =="
 watch_vs_mtr "simulator path" "$target" ip netns exec "$ns"
+fi
 
 # A chain of real routers: host — r1 — r2 — destination; the destination holds $targets addresses.
 make_chain() {
@@ -137,8 +145,9 @@ make_chain() {
 }
 make_chain
 echo "$(wc -l <"$work/targets.txt") targets ready behind two real routers"
-watch_vs_mtr "real routers" 203.0.113.1 ip netns exec "$chain_host"
+if want 3; then watch_vs_mtr "real routers" 203.0.113.1 ip netns exec "$chain_host"; fi
 
+want 4 || exit 0
 echo "== 4. $targets targets at 1 round/s for $seconds s, one process, behind the real routers =="
 ip netns exec "$chain_host" "$bin" watch -n --json -c "$seconds" --targets "$work/targets.txt" >"$work/many.jsonl" 2>"$work/many.err" &
 pid=$!
