@@ -33,16 +33,24 @@ public struct AtlasProbeSpec: Sendable, Equatable {
            ["country", "asn", "area", "prefix", "probes"].contains(spec[..<colon].lowercased()) {
             type = spec[..<colon].lowercased()
             rest = String(spec[spec.index(after: colon)...])
-        } else if spec.count == 2, spec.allSatisfy({ $0.isLetter }) {
-            type = "country"; rest = spec
-        } else if spec.uppercased().hasPrefix("AS"), Int(spec.dropFirst(2)) != nil {
-            type = "asn"; rest = String(spec.dropFirst(2))
-        } else if let area = Self.areas.first(where: { $0.lowercased() == spec.lowercased() }) {
-            type = "area"; rest = area
-        } else if spec.allSatisfy({ $0.isNumber || $0 == "," }) {
-            type = "probes"; rest = spec
         } else {
-            throw bad("expected country:CC, asn:N, area:NAME, prefix:P or probes:ID,… (with :COUNT)")
+            // Short forms: "DE", "AS3320", "WW", "6012,6013", each with an optional ":COUNT".
+            var head = spec
+            if let colon = spec.lastIndex(of: ":"), Int(spec[spec.index(after: colon)...]) != nil {
+                head = String(spec[..<colon])
+            }
+            if head.count == 2, head.allSatisfy({ $0.isLetter }) {
+                type = "country"
+            } else if head.uppercased().hasPrefix("AS"), Int(head.dropFirst(2)) != nil {
+                type = "asn"
+            } else if Self.areas.contains(where: { $0.lowercased() == head.lowercased() }) {
+                type = "area"
+            } else if spec.allSatisfy({ $0.isNumber || $0 == "," }) {
+                type = "probes"
+            } else {
+                throw bad("expected country:CC, asn:N, area:NAME, prefix:P or probes:ID,… (with :COUNT)")
+            }
+            rest = spec
         }
         var count = defaultCount
         // A trailing ":N" is the probe count, except inside an IPv6 prefix (which always ends in "/len").
@@ -179,7 +187,7 @@ public struct AtlasClient: Sendable {
                 try? await Task.sleep(for: .seconds(wait))
                 continue
             }
-            guard response.status == 200 else { throw Self.error(response) }
+            guard response.status == 200 else { throw Self.error(response).redacted(http.secrets) }
             return response
         }
     }
@@ -191,7 +199,7 @@ public struct AtlasClient: Sendable {
                                                          headers: authorization, body: request.body()),
                                            engine: .atlas)
         guard response.status == 201 || response.status == 200 || response.status == 202 else {
-            throw Self.error(response)
+            throw Self.error(response).redacted(http.secrets)
         }
         guard let json = try? JSONValue.parse(response.body), let id = json["measurements"]?.array?.first?.int else {
             throw RemoteError.malformed(engine: .atlas, detail: "the create answer has no measurement id")

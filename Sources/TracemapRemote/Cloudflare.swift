@@ -102,7 +102,7 @@ public struct CloudflareClient: Sendable {
         }
         let json = try? JSONValue.parse(response.body)
         guard response.status == 200, json?["success"]?.bool == true else {
-            throw Self.error(response, json: json)
+            throw Self.error(response, json: json).redacted(http.secrets)
         }
         guard let results = json?["result"]?.array else {
             throw RemoteError.malformed(engine: .cloudflare, detail: "the answer has no result array")

@@ -99,7 +99,7 @@ public struct GlobalpingClient: Sendable {
                                            engine: .globalping)
         let rateLimit = RateLimit(response)
         guard response.status == 202 || response.status == 200 || response.status == 201 else {
-            throw Self.error(response, rateLimit: rateLimit)
+            throw Self.error(response, rateLimit: rateLimit).redacted(http.secrets)
         }
         guard let json = try? JSONValue.parse(response.body), let id = json["id"]?.string, !id.isEmpty else {
             throw RemoteError.malformed(engine: .globalping, detail: "the 202 answer has no measurement id")
@@ -146,12 +146,14 @@ public struct GlobalpingClient: Sendable {
             case 429:
                 let limit = RateLimit(response)
                 let wait = Duration.seconds(limit?.retryAfterSeconds ?? 1)
-                guard wait <= http.policy.longestRetryAfter else { throw Self.error(response, rateLimit: limit) }
+                guard wait <= http.policy.longestRetryAfter else {
+                    throw Self.error(response, rateLimit: limit).redacted(http.secrets)
+                }
                 progress("globalping asks to wait \(limit?.retryAfterSeconds ?? 1) s before the next status request")
                 try? await Task.sleep(for: wait)
                 continue
             default:
-                throw Self.error(response, rateLimit: RateLimit(response))
+                throw Self.error(response, rateLimit: RateLimit(response)).redacted(http.secrets)
             }
             guard let body = lastBody, let json = try? JSONValue.parse(body), let status = json["status"]?.string else {
                 throw RemoteError.malformed(engine: .globalping, detail: "measurement \(id) has no status")

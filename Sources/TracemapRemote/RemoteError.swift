@@ -67,7 +67,7 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The same error with every secret replaced (a server may echo a header back in its message).
-    func redacted(_ secrets: Secrets) -> RemoteError {
+    public func redacted(_ secrets: Secrets) -> RemoteError {
         switch self {
         case .unreachable(let host, let reason): .unreachable(host: host, reason: secrets.scrub(reason))
         case .timedOut: self

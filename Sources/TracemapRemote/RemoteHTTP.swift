@@ -71,23 +71,23 @@ public final class RemoteHTTP: Sendable {
     public static let userAgent = "tracemap/\(TracemapVersion.current) (https://github.com/tracemap/tracemap)"
 
     public init(policy: RetryPolicy = RetryPolicy(), secrets: Secrets, log: (@Sendable (String) -> Void)? = nil) {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .nanoseconds(Int64(policy.connectTimeout.nanoseconds)),
-                           read: .nanoseconds(Int64(policy.requestTimeout.nanoseconds))),
-            decompression: .enabled(limit: .ratio(50)))
-        // A refused or unroutable address fails now, not after the connect timeout of silent retries.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = Self.shared
         self.policy = policy
         self.secrets = secrets
         self.log = log
     }
 
-    /// Closes the connections; call once when done.
-    public func shutdown() async {
-        try? await client.shutdown()
-    }
+    /// One client for the process, as async-http-client's own `HTTPClient.shared`: an HTTPClient must be shut
+    /// down before it is released, and a process-wide one never is. Timeouts per request come from the policy.
+    private static let shared: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .seconds(60)),
+            decompression: .enabled(limit: .ratio(50)))
+        // A refused or unroutable address fails now, not after the connect timeout of silent retries.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// Sends a request, retrying 5xx answers (and, for GET, dropped connections) with backoff. Returns every
     /// other answer, whatever its status, for the engine to read in its own error envelope.

@@ -74,11 +74,15 @@ ATLAS_PROBES = {
     6003: dict(id=6003, country_code="ZA", asn_v4=64509, asn_v6=None, address_v4="192.0.2.203",
                geometry={"type": "Point", "coordinates": [18.42, -33.92]}, status={"id": 2, "name": "Disconnected"},
                description="Cape Town"),
+    6004: dict(id=6004, country_code="AR", asn_v4=64508, asn_v6=None, address_v4="192.0.2.204",
+               geometry={"type": "Point", "coordinates": [-58.38, -34.60]}, status={"id": 2, "name": "Disconnected"},
+               description="Buenos Aires"),
 }
 ATLAS_PATHS = {
     6001: [("192.0.2.1", 0.9), ("198.51.100.1", 3.8), ("198.51.100.9", 8.8), ("TARGET", 11.9)],
     6002: [("192.0.2.70", 1.2), ("198.51.100.33", 30.1), None, ("198.51.100.9", 70.4), ("TARGET", 72.0)],
-    6003: [None, None, None],   # answers nothing: the probe went offline mid-measurement
+    6003: [None, None, None],   # a path that answers nothing past the probe
+    # 6004 is scheduled but offline: it never sends a result
 }
 CF_COLOS = {"FRA": "Frankfurt", "SIN": "Singapore", "GRU": "São Paulo", "PEK": "Beijing"}
 CF_PATHS = {
@@ -424,8 +428,9 @@ def atlas_measurement(mid, m):
     elif not m["oneoff"]:
         status = {"id": 2, "name": "Ongoing"}
     else:
-        status = [{"id": 0, "name": "Specified"}, {"id": 2, "name": "Ongoing"}][min(polls - 1, 1)] if polls < 3 \
-            else {"id": 4, "name": "Stopped"}
+        reporting = len([p for p in m["probes"] if p in ATLAS_PATHS])
+        status = {"id": 0, "name": "Specified"} if polls < 2 else {"id": 2, "name": "Ongoing"} \
+            if polls < 2 + reporting else {"id": 4, "name": "Stopped"}
     d = m["definition"]
     return {"id": mid, "type": "traceroute", "af": d.get("af", 4), "target": d.get("target"),
             "target_ip": resolve(d.get("target", "")), "protocol": d.get("protocol", "ICMP"),
@@ -439,8 +444,8 @@ def atlas_measurement(mid, m):
 def atlas_results(mid, m):
     d = m["definition"]
     if m["oneoff"]:
-        # Results arrive one probe per status poll; the last probe (6003) answers nothing but a silent path.
-        ready = m["probes"][: max(0, m["polls"] - 1)]
+        # Results arrive one probe per status poll; probe 6004 is offline and never sends one.
+        ready = [p for p in m["probes"] if p in ATLAS_PATHS][: max(0, m["polls"] - 1)]
         times = [m["created"] + 30]
     else:
         ready = m["probes"]

@@ -11,8 +11,7 @@ final class CloudflareClientTests: XCTestCase {
         server = try StandInServer()
     }
 
-    override func tearDown() async throws {
-        await http?.shutdown()
+    override func tearDown() {
         server?.stop()
     }
 
@@ -53,19 +52,19 @@ final class CloudflareClientTests: XCTestCase {
         do {
             _ = try await client(token: nil).run(request)
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .missingCredential(engine: .cloudflare, variable: "CLOUDFLARE_API_TOKEN"))
         }
         do {
             _ = try await client(account: nil).run(request)
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .missingCredential(engine: .cloudflare, variable: "CLOUDFLARE_ACCOUNT_ID"))
         }
         do {
             _ = try await client(token: "invalid-token").run(request)
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .unauthorized(engine: .cloudflare, status: 403,
                                                 message: "Authentication error (code 10000)"))
         }
@@ -84,13 +83,13 @@ final class CloudflareClientTests: XCTestCase {
         do {
             _ = try await client().run(CloudflareRequest(targets: ["garbage.example"], colos: []))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .malformed(engine: .cloudflare, detail: "body is not JSON"))
         }
         do {
             _ = try await client().run(CloudflareRequest(targets: ["echo.example"], colos: []))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertFalse(error.description.contains("cf-token-0123456789"), error.description)
             XCTAssertTrue(error.description.contains("Bearer ***"), error.description)
         }

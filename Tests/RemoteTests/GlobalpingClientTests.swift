@@ -11,8 +11,7 @@ final class GlobalpingClientTests: XCTestCase {
         server = try StandInServer()
     }
 
-    override func tearDown() async throws {
-        await http?.shutdown()
+    override func tearDown() {
         server?.stop()
     }
 
@@ -69,7 +68,7 @@ final class GlobalpingClientTests: XCTestCase {
         do {
             _ = try await client().run(request)
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .noProbes(engine: .globalping, message: "No suitable probes found."))
             XCTAssertEqual(error.description, "Globalping: no probes found: No suitable probes found.")
             XCTAssertEqual(error.exitStatus, .remote)
@@ -80,7 +79,7 @@ final class GlobalpingClientTests: XCTestCase {
         do {
             _ = try await client().run(GlobalpingRequest(locations: ["Frankfurt"], target: "limit.example"))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             guard case .rateLimited(_, _, let limit) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(limit?.remaining, 0)
             XCTAssertEqual(limit?.limit, 250)
@@ -95,7 +94,7 @@ final class GlobalpingClientTests: XCTestCase {
             _ = try await client(token: "invalid-token").run(GlobalpingRequest(locations: ["Frankfurt"],
                                                                               target: "example.com"))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error.exitStatus, .noPermission)
             XCTAssertTrue(error.description.hasPrefix("Globalping refused the credentials (HTTP 401)"), error.description)
             XCTAssertFalse(error.description.contains("invalid-token"), "the token never shows")
@@ -113,7 +112,7 @@ final class GlobalpingClientTests: XCTestCase {
         do {
             _ = try await client().run(GlobalpingRequest(locations: ["Frankfurt"], target: "garbage.example"))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .malformed(engine: .globalping, detail: "the 202 answer has no measurement id"))
         }
     }
@@ -128,7 +127,7 @@ final class GlobalpingClientTests: XCTestCase {
         do {
             _ = try await client.run(GlobalpingRequest(locations: ["Frankfurt"], target: "echo.example"))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertTrue(error.description.contains("Bearer ***"), error.description)
             XCTAssertFalse(error.description.contains(secret))
         }
@@ -144,7 +143,7 @@ final class GlobalpingClientTests: XCTestCase {
         do {
             _ = try await client.run(GlobalpingRequest(locations: ["Frankfurt"], target: "example.com"))
             XCTFail("expected an error")
-        } catch let error as RemoteError {
+        } catch {
             XCTAssertEqual(error, .unreachable(host: "127.0.0.1:\(port)", reason: "connection refused"))
             XCTAssertEqual(error.description, "cannot reach 127.0.0.1:\(port): connection refused")
             XCTAssertEqual(error.exitStatus, .network)
