@@ -173,6 +173,17 @@ public struct GlobalpingClient: Sendable {
         }
     }
 
+    /// For each result in order: the first line of `rawOutput` when its status is `failed` or `offline`, else "".
+    public static func failureOutputs(_ body: [UInt8]) -> [String] {
+        guard let results = (try? JSONValue.parse(body))?["results"]?.array else { return [] }
+        return results.map { item in
+            let status = item["result"]?["status"]?.string
+            guard status == "failed" || status == "offline" else { return "" }
+            let raw = item["result"]?["rawOutput"]?.string ?? ""
+            return (raw.split(separator: "\n").first.map(String.init) ?? "").oneLine(limit: 200)
+        }
+    }
+
     /// Globalping's error envelope: `{"error": {"type": "no_probes_found", "message": "…"}}`.
     static func error(_ response: RemoteResponse, rateLimit: RateLimit?) -> RemoteError {
         let json = try? JSONValue.parse(response.body)

@@ -134,8 +134,16 @@ struct RemoteTrace {
             request.reuseProbesOf = firstMeasurement
             let measurement = try await client.run(request, progress: session.progress)
             firstMeasurement = firstMeasurement ?? measurement.id
-            traces += try session.parse(measurement.body, format: .globalping, engine: .globalping,
-                                        name: "Globalping measurement \(measurement.id)")
+            var parsed = try session.parse(measurement.body, format: .globalping, engine: .globalping,
+                                           name: "Globalping measurement \(measurement.id)")
+            // A failed probe's own words are in its rawOutput; the importer keeps only the status.
+            let results = GlobalpingClient.failureOutputs(measurement.body)
+            if results.count == parsed.count {
+                for (index, output) in results.enumerated() where !output.isEmpty && parsed[index].document.hops.isEmpty {
+                    parsed[index].notes.append(output)
+                }
+            }
+            traces += parsed
         }
         return traces
     }

@@ -49,6 +49,15 @@ final class GlobalpingClientTests: XCTestCase {
         XCTAssertTrue(requests.allSatisfy { $0.header("User-Agent")?.hasPrefix("tracemap/") == true })
     }
 
+    func testPollingTooFastIsSlowedByRetryAfter() async throws {
+        var client = client()
+        client.pollInterval = .zero
+        let measurement = try await client.run(GlobalpingRequest(locations: ["Frankfurt"], target: "example.com"))
+        XCTAssertGreaterThan(measurement.polls, 3, "the stand-in answered 429 + Retry-After to a poll within 450 ms")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(measurement.body)) as? [String: Any])
+        XCTAssertEqual(json["status"] as? String, "finished", "and the client waited it out and finished")
+    }
+
     func testOneQueryAsksForATracerouteAndTheTokenIsSent() async throws {
         let request = GlobalpingRequest(locations: ["Frankfurt"], target: "198.51.100.7", protocolName: "TCP",
                                         port: 443, ipVersion: 4, packets: 1)

@@ -88,8 +88,10 @@ final class RemoteCommandTests: XCTestCase {
     }
 
     func testJSONHoldsEveryTraceWithItsVantagePoint() throws {
-        let result = try tracemap(["trace", "--from", "Frankfurt,Sao Paulo", "--json", "example.com"])
+        let file = server.directory.appendingPathComponent("remote.json").path
+        let result = try tracemap(["trace", "--from", "Frankfurt,Sao Paulo", "--json", "-w", file, "example.com"])
         XCTAssertEqual(result.status, 1, "São Paulo does not reach the target")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), result.stdout, "-w saves what --json prints")
         let documents = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(documents.count, 2)
         let vantages = documents.compactMap { ($0["meta"] as? [String: Any])?["vantage"] as? [String: Any] }
