@@ -75,6 +75,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-round"), help: "Seconds a round may last at most (default: 3, or the timeout).")
     var maxRound: Double?
 
+    @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteWatchArguments
+
     @Argument(help: "Host names or addresses (up to 16).")
     var hosts: [String]
 
@@ -133,6 +135,11 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if remote.isRequested {
+            guard hosts.count == 1 else { throw CommandFailure(message: "watch --from takes one host", status: .usage) }
+            return try await RemoteWatch(remote: remote, probe: probe, host: hosts[0], options: monitorOptions,
+                                         interval: interval, json: json).run()
+        }
         let options = monitorOptions
         let probeOptions = {
             var options = probe.probeOptions

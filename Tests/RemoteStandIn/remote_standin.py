@@ -15,6 +15,8 @@ Behaviour is chosen by the request, so one server serves every test at once:
   target "limit.example"    Globalping 429 with X-RateLimit-Remaining: 0 (the hourly limit is spent)
   target "flaky.example"    the first request for it answers 503 (then it works)
   target "garbage.example"  200/202 with a body that is not JSON
+  target "limit-later.example"  the first measurement works, repeats (watch rounds) get the 429
+  target "flap.example"     measurements that reuse an earlier one's probes see a new hop 2 (a route change)
   target "echo.example"     a 400 whose message echoes the request's Authorization header (secret handling)
   location "Atlantis"       Globalping 422 no_probes_found
   token/key "invalid-token" 401/403 in the engine's own envelope
@@ -170,7 +172,9 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         if auth == "Bearer invalid-token":
             return self.gp_error(401, "unauthorized", "Invalid access token.")
-        limits = {"X-RateLimit-Limit": 500 if auth else 250, "X-RateLimit-Consumed": 0,
+        # A self-hosted instance with a high limit: watch rounds may follow each other quickly.
+        hourly = 100000 if auth == "Bearer bulk-token" else 500 if auth else 250
+        limits = {"X-RateLimit-Limit": hourly, "X-RateLimit-Consumed": 0,
                   "X-RateLimit-Remaining": 0, "X-RateLimit-Reset": 2400}
         if self.command == "POST" and path == "/v1/measurements":
             try:
@@ -182,7 +186,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.gp_error(400, "validation_error", "Rejected request with header %s" % auth)
             if self.flaky_once("globalping", target):
                 return self.send(503, raw=b"<html>Service Unavailable</html>")
-            if target == "limit.example":
+            if target == "limit.example" or (target == "limit-later.example"
+                                             and isinstance(request.get("locations"), str)):
                 return self.gp_error(429, "rate_limit_exceeded", "API rate limit exceeded.", limits)
             if request.get("type") not in ("traceroute", "mtr"):
                 return self.gp_error(400, "validation_error", "Parameter validation failed.")
@@ -207,9 +212,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.gp_error(422, "no_probes_found", "No suitable probes found.")
             mid = "gp%04d" % next(COUNTER)
             with LOCK:
-                GP[mid] = dict(request=request, probes=probes, polls=0, last=0.0, created=now())
+                GP[mid] = dict(request=request, probes=probes, polls=0, last=0.0, created=now(),
+                               repeat=isinstance(request.get("locations"), str))
             base = "http://%s" % self.headers.get("Host")
-            limits.update({"X-RateLimit-Consumed": len(probes), "X-RateLimit-Remaining": 250 - 7 - len(probes)})
+            limits.update({"X-RateLimit-Consumed": len(probes), "X-RateLimit-Remaining": hourly - 7 - len(probes)})
             headers = dict(limits, Location="%s/v1/measurements/%s" % (base, mid))
             if target == "garbage.example":
                 return self.send(202, raw=b"this is not json", headers=headers)
@@ -379,6 +385,8 @@ def gp_measurement(mid, m, finished):
             result = {"status": "failed", "rawOutput": "traceroute: connect: Network is unreachable"}
         else:
             hops, reached, final_rtt = GP_PATHS[probe["city"]]
+            if target == "flap.example" and m.get("repeat") and len(hops) > 1 and hops[1]:
+                hops = [hops[0], ("198.51.100.222", hops[1][1], hops[1][2] + 1.0)] + hops[2:]
             out = []
             for ttl, hop in enumerate(hops + ([(address, 64511, final_rtt)] if reached else []), start=1):
                 out.append(gp_hop(hop, packets, mtr))

@@ -42,8 +42,8 @@ final class RemoteCommandTests: XCTestCase {
         for (key, value) in extra { environment[key] = value }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        // Offline enrichment: no lookup ever leaves this machine in a test.
-        process.arguments = arguments + ["--profile", "offline"]
+        // Offline enrichment: no lookup ever leaves this machine in a test (watch does no enrichment).
+        process.arguments = arguments + (arguments.first == "watch" ? [] : ["--profile", "offline"])
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -197,5 +197,35 @@ final class RemoteCommandTests: XCTestCase {
         XCTAssertTrue(runs[1].stderr.contains("Bearer ***"), runs[1].stderr)
         XCTAssertEqual(server.requests.first?.header("Authorization"), "Bearer gp-secret-1111111111",
                        "the secret did go to the engine, and only there")
+    }
+
+    func testWatchFromRaisesEventsPerVantagePoint() throws {
+        // A self-hosted Globalping with a high hourly limit ("bulk-token"): rounds may follow at -i.
+        let result = try tracemap(["watch", "--from", "Frankfurt,Tokyo", "-c", "4", "-i", "0.2", "--route-rounds", "1",
+                                   "flap.example"], environment: ["GLOBALPING_TOKEN": "bulk-token"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("watching flap.example from 2 Globalping probes every 0.2 s\n"),
+                      result.stdout)
+        let events = result.stdout.split(separator: "\n").filter { $0.contains("route-change") }
+        XCTAssertEqual(events.count, 2, result.stdout)
+        XCTAssertTrue(events.contains { $0.contains("[Frankfurt, DE · AS64496 Example Telecom AG · Globalping probe 1]")
+            && $0.contains("route changed at hop 2: 198.51.100.1 → 198.51.100.222") }, result.stdout)
+        XCTAssertTrue(events.contains { $0.contains("[Tokyo, JP · AS64500 Example KK · Globalping probe 2]") },
+                      result.stdout)
+        let posts = server.requests.filter { $0.method == "POST" }.compactMap(\.json)
+        XCTAssertEqual(posts.count, 4, "one measurement per round")
+        XCTAssertTrue(posts.dropFirst().allSatisfy { $0["locations"] as? String != nil }, "rounds reuse the probes")
+    }
+
+    func testWatchFromStaysWithinTheHourlyLimit() throws {
+        let result = try tracemap(["watch", "--from", "Frankfurt,Tokyo", "-c", "1", "example.com"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("watching example.com from 2 Globalping probes every 28.8 s "
+                                              + "(2 tests per round, 250 tests/hour: no faster)\n"), result.stdout)
+        let spent = try tracemap(["watch", "--from", "Frankfurt", "-c", "3", "-i", "0.1", "limit-later.example"],
+                                 environment: ["GLOBALPING_TOKEN": "bulk-token"])
+        XCTAssertEqual(spent.status, 8)
+        XCTAssertTrue(spent.stderr.hasPrefix("tracemap: Globalping rate limit: API rate limit exceeded."), spent.stderr)
+        XCTAssertEqual(spent.stderr.split(separator: "\n").count, 1, spent.stderr)
     }
 }
