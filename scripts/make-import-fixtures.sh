@@ -45,4 +45,10 @@ tmp=$(mktemp)
 h scamper -O warts -o "$tmp" -c "trace -P udp-paris -q 2 -w 1" -i 203.0.113.10
 sc_warts2json "$tmp" > "$out/real-scamper-warts2json.json"
 rm -f "$tmp"
+# tracemap's own files, when a build is there: a trace saved with -w, and a recording of five rounds.
+bin=${TRACEMAP:-.build/debug/tracemap}
+if [ -x "$bin" ]; then
+  h "$bin" trace -n -w "$out/real-tracemap.json" 203.0.113.10 > "$out/real-tracemap-table.txt" || true
+  h "$bin" watch -n -c 5 -i 0.2 --record "$out/real-recording.jsonl" 203.0.113.10 > /dev/null || true
+fi
 ls -l "$out"/real-*

@@ -41,16 +41,17 @@ enum GlobalpingParser {
             // Globalping's traceroute sends two probes per TTL (`traceroute -q 2`); a hop lists only the timings it
             // got, so the most any hop got is the number sent.
             let perHop = isMTR ? (options["packets"].int ?? 3)
-                               : max(1, hops.map { ($0["timings"].array ?? []).count }.max() ?? 2)
+                               : max(2, hops.map { ($0["timings"].array ?? []).count }.max() ?? 2)
             var probes: [ProbeRecord] = []
             var info: [IPAddress: HostInfo] = [:]
             var sequence: UInt16 = 0
-            for (index, hop) in hops.enumerated() {
+            for (index, hop) in hops.prefix(ImportSupport.maxTTL).enumerated() {
                 let ttl = index + 1
                 let address = hop["resolvedAddress"].string.flatMap(IPAddress.init)
                 let timings = hop["timings"].array ?? []
-                let sent = isMTR ? max(hop["stats"]["total"].int ?? timings.count, timings.count)
-                                 : max(perHop, timings.count)
+                let sent = ImportSupport.clampCount(isMTR ? max(hop["stats"]["total"].int ?? timings.count,
+                                                                timings.count)
+                                                          : max(perHop, timings.count))
                 if let address {
                     let name = ImportSupport.hostname(hop["resolvedHostname"].string, address: address)
                     let asn = hop["asn"].array?.first.flatMap { ImportSupport.asn($0) }

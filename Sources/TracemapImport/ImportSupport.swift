@@ -19,6 +19,14 @@ struct ImportContext: Sendable {
 }
 
 enum ImportSupport {
+    /// Counts a file states are believed up to this many probes per hop: a hostile "packets_sent": 1e12 must not
+    /// make a replay allocate a trillion probes.
+    static let maxProbesPerHop = 10_000
+    /// IP's TTL is one byte.
+    static let maxTTL = 255
+
+    static func clampCount(_ value: Int) -> Int { min(maxProbesPerHop, max(0, value)) }
+
     /// The unspecified address stands in for a target or responder a file names without an address
     /// (mtr without `-n` gives names only); it never answers a real probe, so it cannot be mistaken for one.
     static func unspecified(like other: IPAddress? = nil) -> IPAddress {

@@ -25,6 +25,14 @@ public enum ImportFormat: String, CaseIterable, Sendable, Codable {
     /// Cloudflare diagnostics traceroute API response (`POST /accounts/{id}/diagnostics/traceroute`).
     case cloudflare
 
+    /// Whether the format says when the trace was taken; when not, the file's modification time stands in.
+    public var carriesTime: Bool {
+        switch self {
+        case .mtr, .trippy, .cloudflare: false
+        default: true
+        }
+    }
+
     /// How a user names it: "mtr --json", "RIPE Atlas traceroute results", …
     public var title: String {
         switch self {
@@ -57,15 +65,20 @@ public struct ImportedTrace: Sendable {
     /// Which trace of the file this is, for a human: "probe 6012", "colo FRA → 203.0.113.10", "dest.example".
     public var label: String
     public var document: TraceDocument
-    /// The rounds of a recording, in file order; empty for a one-shot trace.
+    /// The rounds of a recording, in file order; empty for a one-shot trace. A recording's probes are here, not in
+    /// `document.probes` (which is empty); `document.hops` sum up every round.
     public var rounds: [Round]
     /// The events of a recording.
     public var events: [TimedEvent]
     /// Things the file did not say or said oddly (a colo error, a hop named without an address), one line each.
     public var notes: [String]
 
+    /// Whether this is a recording with a timeline (rounds and events, perhaps none yet), not one trace.
+    public var isRecording: Bool
+
     public init(label: String, document: TraceDocument, rounds: [Round] = [], events: [TimedEvent] = [],
-                notes: [String] = []) {
+                notes: [String] = [], isRecording: Bool? = nil) {
+        self.isRecording = isRecording ?? !rounds.isEmpty
         self.label = label
         self.document = document
         self.rounds = rounds
@@ -73,8 +86,6 @@ public struct ImportedTrace: Sendable {
         self.notes = notes
     }
 
-    /// Whether this is a recording with a timeline (rounds and events), not one trace.
-    public var isRecording: Bool { !rounds.isEmpty }
 }
 
 /// What a file held: its format and its traces (one per probe, colo × target, or document).

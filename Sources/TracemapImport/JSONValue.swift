@@ -30,12 +30,17 @@ enum JSONValue: Decodable, Sendable, Hashable {
         try? JSONDecoder().decode(JSONValue.self, from: Data(data))
     }
 
-    /// Parses JSON Lines: one value per non-empty line; nil when any line is not JSON (or there is none).
+    /// Parses JSON Lines: one value per non-empty line; nil when a line is not JSON (or there is none). A last line
+    /// without its newline that is not JSON is left out: a writer killed mid-line leaves one (recordings).
     static func parseLines(_ data: Data) -> [JSONValue]? {
         var values: [JSONValue] = []
-        for line in data.split(separator: 0x0a) {
+        let lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-            guard let value = parse(line) else { return nil }
+            guard let value = parse(line) else {
+                if index == lines.count - 1, data.last != 0x0a, !values.isEmpty { break }
+                return nil
+            }
             values.append(value)
         }
         return values.isEmpty ? nil : values

@@ -26,7 +26,12 @@ enum MTRParser {
         let dst = header["dst"].string ?? "?"
         var notes: [String] = []
         var hops: [TraceDocument.Hop] = []
-        var destination = IPAddress(dst)
+        // mtr writes the target as the user gave it: a name is matched to a hop named the same ("-b" or "-n"-less
+        // output gives "name (address)").
+        var destination = IPAddress(dst) ?? hubs.lazy.compactMap { hub -> IPAddress? in
+            let (address, name) = split(hub["host"].string ?? "???")
+            return name == dst ? address : nil
+        }.first
         for (index, hub) in hubs.enumerated() {
             let ttl = hub["count"].int ?? index + 1
             let sent = max(0, hub["Snt"].int ?? header["tests"].int ?? 0)

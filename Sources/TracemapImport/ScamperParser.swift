@@ -41,21 +41,22 @@ enum ScamperParser {
         let protocolKind = ImportSupport.probeProtocol(method)
         let destination = value["dst"].string.flatMap(IPAddress.init)
         let started = time(value["start"]) ?? context.fileDate
-        let attempts = max(1, value["attempts"].int ?? 1)
+        // scamper allows at most 20 attempts per hop (`trace -q`); more is a corrupt file.
+        let attempts = min(20, max(1, value["attempts"].int ?? 1))
         let firstHop = max(1, value["firsthop"].int ?? 1)
         var byTTL: [Int: [JSONValue]] = [:]
         for reply in value["hops"].array ?? [] {
-            guard let ttl = reply["probe_ttl"].int, ttl > 0 else { continue }
+            guard let ttl = reply["probe_ttl"].int, ttl > 0, ttl <= ImportSupport.maxTTL else { continue }
             byTTL[ttl, default: []].append(reply)
         }
-        let lastTTL = max(byTTL.keys.max() ?? 0, value["hop_count"].int ?? 0)
+        let lastTTL = min(ImportSupport.maxTTL, max(byTTL.keys.max() ?? 0, value["hop_count"].int ?? 0))
         var probes: [ProbeRecord] = []
         var sequence: UInt16 = 0
         if lastTTL >= firstHop {
             for ttl in firstHop...lastTTL {
                 let replies = byTTL[ttl] ?? []
-                let sent = replies.isEmpty ? attempts : max(replies.compactMap { $0["probe_id"].int }.max() ?? 1,
-                                                            replies.count)
+                let sent = replies.isEmpty ? attempts
+                    : ImportSupport.clampCount(max(replies.compactMap { $0["probe_id"].int }.max() ?? 1, replies.count))
                 var answered = Set<Int>()
                 for reply in replies {
                     guard let address = reply["addr"].string.flatMap(IPAddress.init),

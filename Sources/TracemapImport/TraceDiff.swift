@@ -14,7 +14,8 @@ import TracemapReport
 /// - a TTL silent on either side is not a change of address (silence says nothing about who is there);
 /// - the path length (the destination's TTL, or the last answering TTL when it was not reached), reaching the
 ///   destination or not, and the ASN path are compared as a whole;
-/// - an RTT shift counts when it is at least `rttMs` AND at least `rttPercent` of the smaller value.
+/// - an RTT shift of a hop that is the same on both sides counts when it is at least `rttMs` AND at least
+///   `rttPercent` of the smaller value.
 public struct TraceDiff: Codable, Sendable {
     public struct Thresholds: Codable, Sendable, Hashable {
         public var rttMs: Double
@@ -144,7 +145,8 @@ public struct TraceDiff: Codable, Sendable {
                 status = TraceDiff.keys(x).isDisjoint(with: TraceDiff.keys(y)) ? .changed : .same
             }
             var shift = false
-            if let rttA, let rttB {
+            // A shift is the same hop getting slower or faster; another router's RTT is part of the route change.
+            if status == .same, let rttA, let rttB {
                 let delta = abs(rttB - rttA)
                 shift = delta >= thresholds.rttMs && delta >= min(rttA, rttB) * thresholds.rttPercent / 100
             }

@@ -33,7 +33,9 @@ public enum TraceImporter {
         guard let format = format ?? sniff(whole: whole, lines: lines) else { throw .unrecognised(path: name) }
         let values: [JSONValue]
         if let whole {
-            values = format == .tracemap || format == .atlas ? (whole.array ?? [whole]) : [whole]
+            // An array is several documents, results or measurements — except Cloudflare's bare `result`, whose
+            // array is the list of targets of one response.
+            values = format == .cloudflare || format == .recording ? [whole] : (whole.array ?? [whole])
         } else if let lines {
             values = lines
         } else {
@@ -56,7 +58,7 @@ public enum TraceImporter {
             for value in values { all += try CloudflareParser.parse(value, context: context) }
             traces = all
         }
-        return ImportedFile(format: format, traces: traces)
+        return ImportedFile(format: format, traces: ImportSupport.uniqueLabels(traces))
     }
 
     /// The format `data` is in, or nil when it is none tracemap reads.
@@ -155,9 +157,10 @@ enum TracemapParser {
         guard let meta else { throw context.malformed(.recording, "no header line") }
         var statistics = PathStatistics(windowRounds: max(1, rounds.count))
         for round in rounds { statistics.record(round) }
-        let document = TraceDocument(meta: meta, statistics: statistics, probes: rounds.flatMap(\.probes), info: [:])
+        // The probes stay in the rounds (a day of rounds is millions of probes; one copy is enough).
+        let document = TraceDocument(meta: meta, statistics: statistics, probes: [], info: [:])
         return ImportedTrace(label: label(meta), document: document, rounds: rounds, events: events,
-                             notes: problems.map(\.description))
+                             notes: problems.map(\.description), isRecording: true)
     }
 
     static func label(_ meta: TraceMeta) -> String {

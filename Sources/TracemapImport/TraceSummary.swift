@@ -49,6 +49,8 @@ public struct TraceSummary: Codable, Sendable {
         }
     }
 
+    /// The file the trace came from, when the caller says.
+    public var file: String?
     public var label: String
     public var format: ImportFormat
     public var target: String
@@ -72,7 +74,7 @@ public struct TraceSummary: Codable, Sendable {
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
-        case label, format, target, targetAddress = "target_address", source, vantage, method, start, reached, hops
+        case file, label, format, target, targetAddress = "target_address", source, vantage, method, start, reached, hops
         case respondingHops = "responding_hops", silentHops = "silent_hops", lossPercent = "loss_pct"
         case destinationRTT = "destination_rtt", asnPath = "asn_path", detours, timeline, notes
     }
@@ -81,8 +83,9 @@ public struct TraceSummary: Codable, Sendable {
     /// default.
     public typealias DetourCheck = @Sendable (TraceDocument) -> [String]
 
-    public init(_ trace: ImportedTrace, format: ImportFormat, detourCheck: DetourCheck? = nil) {
+    public init(_ trace: ImportedTrace, format: ImportFormat, file: String? = nil, detourCheck: DetourCheck? = nil) {
         let document = trace.document
+        self.file = file
         label = trace.label
         self.format = format
         target = document.meta.target.name
@@ -96,27 +99,36 @@ public struct TraceSummary: Codable, Sendable {
         respondingHops = document.hops.filter { !$0.silent }.count
         silentHops = document.hops.filter(\.silent).count
         lossPercent = document.hops.last?.lossPercent
-        destinationRTT = TraceSummary.destinationRTT(document)
+        destinationRTT = TraceSummary.destinationRTT(document, rounds: trace.rounds)
         asnPath = TraceSummary.asnPath(document)
         detours = detourCheck?(document) ?? []
         timeline = trace.isRecording ? TraceSummary.timeline(trace) : nil
         notes = trace.notes
     }
 
-    /// The destination's RTT: from its probes when the file has them, else from its hop's summary.
-    static func destinationRTT(_ document: TraceDocument) -> RTT? {
-        guard document.reached, let last = document.hops.last else { return nil }
+    /// The destination's RTT: from its probes when the file has them (a recording's rounds, or a trace's probes),
+    /// else from its hop's summary. In each round only the lowest TTL the destination answered counts: probes sent
+    /// past it are answered by the destination too and would only repeat it (as `PathStatistics` does).
+    static func destinationRTT(_ document: TraceDocument, rounds: [Round] = []) -> RTT? {
         let target = document.meta.target.address
-        let samples = document.probes.compactMap { probe -> Double? in
-            guard probe.ttl == last.ttl, let reply = probe.reply,
-                  reply.kind.isFromDestination || reply.responder == target else { return nil }
-            return reply.rtt
-        }.sorted()
+        var samples: [Double] = []
+        func collect(_ probes: [ProbeRecord]) {
+            let fromTarget = probes.compactMap { probe -> (Int, Double)? in
+                guard let reply = probe.reply, reply.kind.isFromDestination || reply.responder == target,
+                      reply.kind != .unreachable else { return nil }
+                return (probe.ttl, reply.rtt)
+            }
+            guard let ttl = fromTarget.map(\.0).min() else { return }
+            samples += fromTarget.filter { $0.0 == ttl }.map(\.1)
+        }
+        if rounds.isEmpty { collect(document.probes) } else { rounds.forEach { collect($0.probes) } }
+        samples.sort()
         if !samples.isEmpty {
             let rank = Int((0.95 * Double(samples.count)).rounded(.up))
             return RTT(minMs: samples[0], meanMs: samples.reduce(0, +) / Double(samples.count),
                        maxMs: samples[samples.count - 1], p95Ms: samples[max(0, rank - 1)], samples: samples.count)
         }
+        guard document.reached, document.probes.isEmpty, rounds.isEmpty, let last = document.hops.last else { return nil }
         let answered = last.responders.filter { $0.replies > 0 && $0.meanMs != nil }
         guard !answered.isEmpty else { return nil }
         let count = answered.reduce(0) { $0 + $1.replies }

@@ -6,7 +6,9 @@ enum HeaderPane {
     static func render(into canvas: inout Canvas, row: Int, frame: Frame, state: ViewState) {
         let meta = frame.model.meta
         let arrow = state.unicode ? "→" : "->"
-        let source = meta.source?.description ?? "this host"
+        // An imported trace was taken elsewhere: name its vantage point ("ripe-atlas probe 6012", "cloudflare FRA").
+        let source = meta.source?.description ?? meta.vantage.map { [$0.engine, $0.id].compactMap { $0 }
+            .joined(separator: " ") } ?? "this host"
         let target = meta.target.name == meta.target.address.description
             ? meta.target.name : "\(meta.target.name) (\(meta.target.address))"
         let method = "\(meta.protocolKind.rawValue.uppercased()) \(meta.method.rawValue)"

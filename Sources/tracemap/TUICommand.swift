@@ -57,13 +57,9 @@ func requireTerminal() throws {
 }
 
 /// Runs a replay in the TUI: shared by `tui --replay` and `replay`.
-func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?) async throws {
-    var player: ReplayPlayer
-    do {
-        player = try ReplayPlayer(path: path, windowRounds: arguments.window)
-    } catch {
-        throw CommandFailure(message: "cannot replay \(path): \(error)", status: .badInput)
-    }
+func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?,
+               input: ImportArguments? = nil, trace: String? = nil) async throws {
+    var player = try replayPlayer(path: path, windowRounds: arguments.window, input: input, trace: trace)
     try requireTerminal()
     player.speed = speed
     if let position {

@@ -136,12 +136,12 @@ struct TraceCommand: AsyncParsableCommand {
             output = redactor.redactText(output, addresses: Array(addresses),
                                          names: hosts + info.values.compactMap(\.hostname))
         }
+        FileHandle.standardOutput.write(Data(output.utf8))
         if let write {
             try saveTrace(documents, to: write, redactor: enricher.redactor,
                           addresses: responders + probers.map(\.target.address) + probers.compactMap(\.source),
                           names: hosts + info.values.compactMap(\.hostname))
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
         if results.contains(where: { $0.1.destinationTTL == nil }) {
             throw ExitCode(ExitStatus.destinationNotReached.rawValue)
         }

@@ -10,8 +10,9 @@ struct TracemapCommand: AsyncParsableCommand {
         discussion: "GeoIP data: DB-IP City Lite by DB-IP.com, CC BY 4.0.",
         version: "tracemap \(TracemapVersion.current) (GeoIP: DB-IP City Lite, https://db-ip.com, CC BY 4.0)",
         subcommands: [
-            TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, DemoCommand.self,
-            DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self, AtlasCommand.self,
+            TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, StatsCommand.self,
+            DiffCommand.self, AtlasCommand.self, DemoCommand.self,
+            DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self,
         ])
 
     /// Every failure ends as one line on stderr and a documented exit code (README "Exit codes"), never a
