@@ -43,7 +43,7 @@ final class RemoteCommandTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         // Offline enrichment: no lookup ever leaves this machine in a test (watch does no enrichment).
-        process.arguments = arguments + (arguments.first == "watch" ? [] : ["--profile", "offline"])
+        process.arguments = arguments + (["trace", "atlas"].contains(arguments.first) ? ["--profile", "offline"] : [])
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -92,6 +92,9 @@ final class RemoteCommandTests: XCTestCase {
         let result = try tracemap(["trace", "--from", "Frankfurt,Sao Paulo", "--json", "-w", file, "example.com"])
         XCTAssertEqual(result.status, 1, "São Paulo does not reach the target")
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), result.stdout, "-w saves what --json prints")
+        let stats = try tracemap(["stats", file])
+        XCTAssertEqual(stats.status, 0, stats.stderr)
+        XCTAssertTrue(stats.stdout.contains("Frankfurt") && stats.stdout.contains("São Paulo"), stats.stdout)
         let documents = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(documents.count, 2)
         let vantages = documents.compactMap { ($0["meta"] as? [String: Any])?["vantage"] as? [String: Any] }
