@@ -91,8 +91,13 @@ struct RemoteReport {
         }
         for (address, engine) in fromEngines {
             var merged = info[address] ?? engine
-            merged.hostname = engine.hostname ?? merged.hostname
-            merged.asn = engine.asn ?? merged.asn
+            // An engine's names are hostile data (a PTR record can hold terminal escapes): made safe to print.
+            merged.hostname = engine.hostname.map(Self.safe) ?? merged.hostname
+            merged.asn = engine.asn.map { asn in
+                var asn = asn
+                asn.organization = asn.organization.map(Self.safe)
+                return asn
+            } ?? merged.asn
             merged.location = merged.location ?? engine.location
             info[address] = merged
         }

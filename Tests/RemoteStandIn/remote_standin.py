@@ -56,11 +56,16 @@ GP_PROBES = {
                    resolvers=["private"]),
               dict(continent="AS", region="Eastern Asia", country="JP", state=None, city="Osaka", asn=64501,
                    longitude=135.50, latitude=34.69, network="Example Cable", tags=[], resolvers=["private"])],
+    # Hostile text: terminal escapes in the place, the network and a hop's name must never reach a terminal raw.
+    "hostile": [dict(continent="EU", region="Western Europe", country="NL", state=None,
+                     city="Amster\u001b[2Jdam", asn=64505, longitude=4.9, latitude=52.4,
+                     network="Evil\u001b]0;pwned\u0007 Net", tags=[], resolvers=["private"])],
     "sao paulo": [dict(continent="SA", region="South America", country="BR", state=None, city="São Paulo",
                        asn=64502, longitude=-46.63, latitude=-23.55, network="Exemplo Telecom S.A.", tags=[],
                        resolvers=["private"])],
 }
 GP_PATHS = {  # city -> [(address, asn, rtt)] ; None = no reply at that hop; the target is appended if reached
+    "Amster\u001b[2Jdam": ([("192.0.2.33", 64505, 1.0)], True, 5.0),
     "Frankfurt": ([("192.0.2.1", 64496, 0.8), ("198.51.100.1", 64497, 4.1), ("198.51.100.9", 64499, 9.7)], True, 12.3),
     "Tokyo": ([("192.0.2.65", 64500, 0.5), ("198.51.100.65", 64501, 2.2), None, ("198.51.100.9", 64499, 150.2)],
               True, 152.8),
@@ -410,6 +415,8 @@ def gp_hop(hop, packets, mtr):
     address, asn, rtt = hop
     rtts = [round(rtt + 0.1 * i, 3) for i in range(packets)]
     name = "host-%s.example.net" % address.replace(".", "-").replace(":", "-")
+    if address == "192.0.2.33":
+        name = "evil\u001b[31m.example.net"
     if not mtr:
         return {"resolvedAddress": address, "resolvedHostname": name, "timings": [{"rtt": r} for r in rtts]}
     return {"resolvedAddress": address, "resolvedHostname": name, "asn": [asn], "timings": [{"rtt": r} for r in rtts],

@@ -231,4 +231,21 @@ final class RemoteCommandTests: XCTestCase {
         XCTAssertTrue(spent.stderr.hasPrefix("tracemap: Globalping rate limit: API rate limit exceeded."), spent.stderr)
         XCTAssertEqual(spent.stderr.split(separator: "\n").count, 1, spent.stderr)
     }
+
+    func testHostileTextFromAnEngineNeverReachesTheTerminalRaw() throws {
+        let result = try tracemap(["trace", "--from", "Hostile", "example.com"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.contains("\u{1B}"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("\u{07}"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("Amster"), result.stdout)
+        let json = try tracemap(["trace", "--from", "Hostile", "--json", "example.com"])
+        XCTAssertFalse(json.stdout.contains("\u{1B}"), "JSON escapes control characters")
+    }
+
+    func testPerProbeFormatsAreRefused() throws {
+        let result = try tracemap(["trace", "--from", "Frankfurt", "--csv", "example.com"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertEqual(result.stderr, "tracemap: --csv and --raw are for local traces; use --json with remote engines\n")
+        XCTAssertTrue(server.requests.isEmpty, "nothing was sent")
+    }
 }
