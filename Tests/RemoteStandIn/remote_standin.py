@@ -16,6 +16,7 @@ Behaviour is chosen by the request, so one server serves every test at once:
   target "flaky.example"    the first request for it answers 503 (then it works)
   target "garbage.example"  200/202 with a body that is not JSON
   target "limit-later.example"  the first measurement works, repeats (watch rounds) get the 429
+  target "busy.example"     Atlas answers the first results request, Cloudflare the first POST, with 429 + Retry-After: 1
   target "flap.example"     measurements that reuse an earlier one's probes see a new hop 2 (a route change)
   target "echo.example"     a 400 whose message echoes the request's Authorization header (secret handling)
   location "Atlantis"       Globalping 422 no_probes_found
@@ -42,6 +43,7 @@ COUNTER = itertools.count(1)
 GP = {}          # Globalping measurements: id -> dict
 ATLAS = {}       # Atlas measurements: id -> dict
 FLAKY = set()    # (engine, target) pairs that already failed once
+BUSY = set()     # (engine, target) pairs that were already told to wait
 LOG = None
 RESOLVED = {"v6.example": "2001:db8::10"}
 
@@ -161,6 +163,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, {"error": "not found"})
         except Exception as error:  # a stand-in bug shows as a 500 the client must report, never a hang
             self.send(500, {"error": {"type": "api_error", "message": "stand-in failure: %s" % error}})
+
+    def busy_once(self, engine, target):
+        with LOCK:
+            if target == "busy.example" and (engine, target) not in BUSY:
+                BUSY.add((engine, target))
+                return True
+        return False
 
     def flaky_once(self, engine, target):
         with LOCK:
@@ -308,6 +317,10 @@ class Handler(BaseHTTPRequestHandler):
                 with LOCK:
                     m["polls"] += 1
                 return self.send(200, atlas_measurement(mid, m))
+            if self.busy_once("atlas", m["definition"].get("target")):
+                self.send(429, {"error": {"status": 429, "code": 429, "title": "Too Many Requests",
+                                          "detail": "Request was throttled."}}, {"Retry-After": 1})
+                return
             results = atlas_results(mid, m)
             if "probe_ids" in query:
                 wanted = {int(p) for p in query["probe_ids"][0].split(",") if p}
@@ -355,6 +368,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.cf_error(400, 1001, "Rejected %s" % auth)
         if "garbage.example" in targets:
             return self.send(200, raw=b"{\"success\": true, \"result\": ")
+        if self.busy_once("cloudflare", targets[0]):
+            return self.send(429, {"success": False, "errors": [{"code": 971, "message": "Please wait and consider throttling your request speed"}],
+                                   "messages": [], "result": None}, {"Retry-After": 1})
         if self.flaky_once("cloudflare", targets[0]):
             return self.send(503, raw=b"<html>503</html>")
         options = request.get("options") or {}

@@ -72,6 +72,12 @@ final class AtlasClientTests: XCTestCase {
         XCTAssertEqual(probes.first?["requested"] as? Int, 3)
     }
 
+    func testThrottledResultsAreWaitedFor() async throws {
+        let results = try await client(key: "atlas-key-0123456789").run(
+            AtlasTracerouteRequest(target: "busy.example", probes: [try AtlasProbeSpec(parsing: "NL:2")]))
+        XCTAssertEqual(results.resultCount, 2, "a 429 with Retry-After: 1 is waited out, not an error")
+    }
+
     func testCreatingNeedsAKey() async throws {
         do {
             _ = try await client(key: nil).run(AtlasTracerouteRequest(target: "example.com",

@@ -47,6 +47,12 @@ final class CloudflareClientTests: XCTestCase {
         XCTAssertEqual(options["wait_time"] as? Int, 2)
     }
 
+    func testShortRetryAfterIsWaitedOutOnce() async throws {
+        let result = try await client().run(CloudflareRequest(targets: ["busy.example"], colos: ["FRA"]))
+        XCTAssertEqual(result.traceCount, 1)
+        XCTAssertEqual(server.requests.count, 2, "the 429, then the same request again")
+    }
+
     func testCredentialsAreRequiredAndChecked() async throws {
         let request = CloudflareRequest(targets: ["example.com"], colos: [])
         do {
