@@ -182,14 +182,16 @@ final class RemoteCommandTests: XCTestCase {
         let secrets = ["GLOBALPING_TOKEN": "gp-secret-1111111111", "RIPE_ATLAS_KEY": "atlas-secret-2222222222",
                        "CLOUDFLARE_API_TOKEN": "cf-secret-3333333333",
                        "CLOUDFLARE_ACCOUNT_ID": "023e105f4ecef8ad9ca31a8372d0c353", "TRACEMAP_HTTP_DEBUG": "1"]
+        let saved = server.directory.appendingPathComponent("saved.json").path
         let runs = [
-            try tracemap(["trace", "--from", "Frankfurt", "--json", "example.com"], environment: secrets),
+            try tracemap(["trace", "--from", "Frankfurt", "--json", "-w", saved, "example.com"], environment: secrets),
             try tracemap(["trace", "--from", "Frankfurt", "echo.example"], environment: secrets),
             try tracemap(["trace", "--atlas", "NL", "echo.example"], environment: secrets),
             try tracemap(["trace", "--cloudflare", "echo.example"], environment: secrets),
             try tracemap(["trace", "--cloudflare", "--json", "example.com"], environment: secrets),
         ]
-        for run in runs {
+        let file = try String(contentsOfFile: saved, encoding: .utf8)
+        for run in runs + [Result(status: 0, stdout: file, stderr: "")] {
             for secret in ["gp-secret-1111111111", "atlas-secret-2222222222", "cf-secret-3333333333"] {
                 XCTAssertFalse(run.stdout.contains(secret), run.stdout)
                 XCTAssertFalse(run.stderr.contains(secret), run.stderr)
