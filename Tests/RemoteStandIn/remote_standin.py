@@ -536,10 +536,21 @@ def main():
     LOG = args.log
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    # A test process that dies without stopping the server (a crash) must not leave it running: exit when the
+    # parent is gone (this process is then reparented).
+    import os
+    parent = os.getppid()
+
+    def watch_parent():
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
             f.write(str(server.server_address[1]))
-        import os
         os.rename(args.port_file + ".tmp", args.port_file)
     else:
         print(server.server_address[1], flush=True)
