@@ -23,10 +23,21 @@ struct RemoteReport {
     private func documents(info: [IPAddress: HostInfo]) -> [TraceDocument] {
         traces.map { trace in
             var document = trace.document
+            // The geography check starts where the trace did: the vantage point, not this machine.
+            let origin = document.meta.vantage.flatMap { vantage -> GeoLocation? in
+                guard let latitude = vantage.latitude, let longitude = vantage.longitude else { return nil }
+                return GeoLocation(city: vantage.city, countryCode: vantage.country, latitude: latitude,
+                                   longitude: longitude)
+            }
             for hop in document.hops.indices {
-                for responder in document.hops[hop].responders.indices {
-                    let address = document.hops[hop].responders[responder].address
-                    document.hops[hop].responders[responder].info = info[address]
+                for index in document.hops[hop].responders.indices {
+                    let responder = document.hops[hop].responders[index]
+                    var hostInfo = info[responder.address]
+                    if let location = hostInfo?.location {
+                        hostInfo?.confidence = GeoPlausibility.confidence(
+                            source: origin, location: location, rtt: responder.minMs ?? responder.meanMs)
+                    }
+                    document.hops[hop].responders[index].info = hostInfo
                 }
             }
             return document

@@ -250,4 +250,42 @@ final class RemoteCommandTests: XCTestCase {
         XCTAssertEqual(result.stderr, "tracemap: --csv and --raw are for local traces; use --json with remote engines\n")
         XCTAssertTrue(server.requests.isEmpty, "nothing was sent")
     }
+
+    func testGeographyIsJudgedFromTheVantagePoint() throws {
+        guard Shell.succeeds(["perl", "-MMaxMind::DB::Writer::Tree", "-e1"]) else {
+            throw XCTSkip("libmaxmind-db-writer-perl is not installed")
+        }
+        // The test database puts 192.0.2.0/24 in Frankfurt and 203.0.113.0/24 in New York.
+        let database = server.directory.appendingPathComponent("city.mmdb").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/make-test-mmdb.pl").path
+        XCTAssertTrue(Shell.succeeds(["perl", script, "city", database]))
+        let result = try tracemap(["trace", "--from", "Frankfurt,Tokyo", "--json", "--lab", "--geoip-mmdb", database,
+                                   "example.com"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let documents = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        func confidence(_ document: [String: Any], ttl: Int) -> String? {
+            let hop = (document["hops"] as? [[String: Any]])?.first { $0["ttl"] as? Int == ttl }
+            let responder = (hop?["responders"] as? [[String: Any]])?.first
+            return (responder?["info"] as? [String: Any])?["confidence"] as? String
+        }
+        // Hop 1 answers in under a millisecond and is placed in Frankfurt: plausible seen from Frankfurt, not from
+        // Tokyo. New York at 150 ms is plausible from Tokyo.
+        XCTAssertEqual(confidence(documents[0], ttl: 1), "normal")
+        XCTAssertEqual(confidence(documents[1], ttl: 1), "low")
+        XCTAssertEqual(confidence(documents[1], ttl: 5), "normal")
+    }
+}
+
+enum Shell {
+    static func succeeds(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
 }
