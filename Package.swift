@@ -39,19 +39,21 @@ let package = Package(
             "TracemapModel", "TracemapProbe", "TracemapStats",
             .product(name: "Collections", package: "swift-collections"),
         ]),
+        // Places: the land mask every map draws, and locations checked against the physics of the RTT.
+        .target(name: "TracemapGeo", dependencies: ["TracemapModel"], exclude: ["Resources"]),
         .target(name: "TracemapEnrich", dependencies: [
-            "TracemapModel", "TracemapNet", "TracemapPacket", "CMaxMindDB",
+            "TracemapModel", "TracemapGeo", "TracemapNet", "TracemapPacket", "CMaxMindDB",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats"]),
+        .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats", "TracemapGeo"]),
         // Reads saved traces: tracemap's own files and those of other tools and remote engines.
         .target(name: "TracemapImport", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
         ]),
         .target(name: "TracemapTUI", dependencies: [
-            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich", "TracemapGeo",
             "CNcursesw",
-        ], exclude: ["Resources"]),
+        ]),
         // Remote vantage points: HTTP clients for Globalping, RIPE Atlas and Cloudflare's traceroute API.
         .target(name: "TracemapRemote", dependencies: [
             "TracemapModel",
@@ -60,7 +62,8 @@ let package = Package(
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapImport", "TracemapRemote",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
+            "TracemapRemote",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -71,12 +74,14 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
                                                          "TracemapModel"]),
         .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel"]),
+        .testTarget(name: "GeoTests", dependencies: ["TracemapGeo", "TracemapModel"]),
+        .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel",
+                                                        "TracemapGeo"]),
         .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
                                                         "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
-                                                     "TracemapModel"]),
+                                                     "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
         // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.

@@ -26,6 +26,9 @@ enum HeaderPane {
         let alerts = frame.model.activeAlerts
         let window = state.rolling ? "window \(frame.model.windowRounds)" : "since start"
         var x = canvas.put("tracemap ", x: 0, y: row, style: CellStyle(.accent, bold: true))
+        if let target = frame.target, target.of > 1 {
+            x += canvas.put("[\(target.number)/\(target.of)] ", x: x, y: row, style: CellStyle(.accent, bold: true))
+        }
         x += canvas.put("\(source) \(arrow) \(target)", x: x, y: row, style: .bold)
         let rest = "  \(method)  round \(frame.model.rounds)  \(Format.duration(frame.elapsed))  \(window)  "
         x += canvas.put(rest, x: x, y: row)

@@ -17,6 +17,9 @@ struct EnrichmentArguments: ParsableArguments {
     @Flag(help: "Look up documentation and private addresses too (lab and test networks).")
     var lab = false
 
+    @Option(help: ArgumentHelp("Where the probes start, for checking hop locations against RTTs (default: the nearest located hop within 10 ms).", valueName: "LAT,LON"))
+    var origin: OriginArgument?
+
     /// The enricher for these options; `noReverseDNS` is `-n`, which wins over the profile.
     func makeEnricher(noReverseDNS: Bool) -> Enricher {
         var options = EnrichmentOptions(profile: profile,

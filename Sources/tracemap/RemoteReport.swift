@@ -1,5 +1,6 @@
 import Foundation
 import TracemapEnrich
+import TracemapGeo
 import TracemapImport
 import TracemapModel
 import TracemapReport
@@ -215,7 +216,7 @@ struct RemoteReport {
             if path.isEmpty && differing != "(reference)" { differing = "- (no ASNs)" }
             rows.append(Row(vantage: label, target: Self.safe(target.name),
                             reached: !known ? "?" : document.reached ? "yes" : "no",
-                            hops: String((document.reached ? destination?.ttl : last?.ttl) ?? 0),
+                            hops: ((document.reached ? destination?.ttl : last?.ttl)).map(String.init) ?? "-",
                             rtt: responder?.meanMs.map { $0.formatted(decimals: 2) } ?? "-",
                             loss: destination.map { $0.lossPercent.formatted(decimals: 1) + "%" } ?? "-",
                             differing: differing))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TracemapImport
 import TracemapModel
+import TracemapReport
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,8 @@ struct StatsCommand: ParsableCommand {
         var summaries: [(String, TraceSummary, ImportedTrace)] = []
         for path in files {
             let file = try input.read(path)
-            for trace in file.traces { summaries.append((path, TraceSummary(trace, format: file.format, file: path), trace)) }
+            for trace in file.traces { summaries.append((path, TraceSummary(trace, format: file.format, file: path,
+                                                             detourCheck: { $0.geographyWarnings() }), trace)) }
         }
         if json {
             let data = try TracemapJSON.encoder(pretty: true).encode(summaries.map(\.1))

@@ -15,7 +15,25 @@ func saveTrace(_ documents: [TraceDocument], to path: String, redactor: Redactor
         throw CommandFailure(message: "cannot encode the trace: \(error)", status: .badInput)
     }
     if let redactor { text = redactor.redactText(text, addresses: Array(Set(addresses)), names: names) }
-    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+    try writeFile(path, Array(text.utf8))
+}
+
+/// Writes `bytes` to `path` in place: open, truncate, write. Never through a temporary file and a rename (as
+/// Foundation's atomic writes do), which would replace `/dev/null`, a FIFO or a symlink's target with a file.
+func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
         throw CommandFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))", status: .badInput)
+    }
+    defer { close(fd) }
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else {
+            throw CommandFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))",
+                                 status: .badInput)
+        }
+        offset += written
     }
 }
