@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C shims only: accessors for C globals and macros, nothing clever.
@@ -53,10 +54,16 @@ let package = Package(
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich", "TracemapGeo",
             "CNcursesw",
         ]),
+        // Remote vantage points: HTTP clients for Globalping, RIPE Atlas and Cloudflare's traceroute API.
+        .target(name: "TracemapRemote", dependencies: [
+            "TracemapModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
             "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
+            "TracemapRemote",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -77,6 +84,8 @@ let package = Package(
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.
+        .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

@@ -22,6 +22,8 @@ struct TraceCommand: AsyncParsableCommand {
 
     @OptionGroup var enrichment: EnrichmentArguments
 
+    @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteArguments
+
     @Option(name: [.customShort("q"), .customLong("queries")], help: "Probes per TTL.")
     var queries = 3
 
@@ -62,6 +64,11 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if remote.isRequested {
+            return try await RemoteTrace(remote: remote, probe: probe, queries: queries, hosts: try targets.all(),
+                                         fields: fields, json: json, otherFormat: csv || raw, write: write,
+                                         enrichment: enrichment).run()
+        }
         var options = probe.probeOptions
         options.queries = queries
         options.parallelRequests = parallelRequests

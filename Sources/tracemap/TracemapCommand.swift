@@ -11,7 +11,7 @@ struct TracemapCommand: AsyncParsableCommand {
         version: "tracemap \(TracemapVersion.current) (GeoIP: DB-IP City Lite, https://db-ip.com, CC BY 4.0)",
         subcommands: [
             TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, StatsCommand.self,
-            DiffCommand.self, ExportCommand.self, DemoCommand.self,
+            DiffCommand.self, ExportCommand.self, AtlasCommand.self, DemoCommand.self,
             DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self,
         ])
 

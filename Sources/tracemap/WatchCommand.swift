@@ -70,6 +70,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("loss"), help: "Loss alert: X of the last Y rounds lost at the destination (X/Y).")
     var lossRule = "3/10"
 
+    @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteWatchArguments
+
     @OptionGroup var targets: TargetArguments
 
     mutating func validate() throws {
@@ -119,6 +121,14 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if remote.isRequested {
+            let hosts = try targets.all()
+            guard hosts.count == 1 else {
+                throw CommandFailure(message: "watch --from takes one host", status: .usage)
+            }
+            return try await RemoteWatch(remote: remote, probe: probe, host: hosts[0], options: monitorOptions,
+                                         interval: interval, json: json).run()
+        }
         let options = monitorOptions
         let probeOptions = {
             var options = probe.probeOptions
