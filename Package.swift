@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims only: accessors for C globals and macros, nothing clever.
@@ -43,6 +45,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats"]),
+        // The Prometheus exporter: reads monitor snapshots and events, never the monitor's internals.
+        .target(name: "TracemapMetrics", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "TracemapTUI", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
             "CNcursesw",
@@ -50,7 +60,7 @@ let package = Package(
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,6 +72,8 @@ let package = Package(
                                                          "TracemapModel"]),
         .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel"]),
+        .testTarget(name: "MetricsTests", dependencies: ["TracemapMetrics", "TracemapMonitor", "TracemapStats",
+                                                         "TracemapModel"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TracemapMetrics
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
@@ -75,6 +76,10 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-round"), help: "Seconds a round may last at most (default: 3, or the timeout).")
     var maxRound: Double?
 
+    @Option(name: .customLong("metrics"),
+            help: "Serve Prometheus metrics at http://[ADDR:]PORT/metrics (and /healthz); loopback without ADDR.")
+    var metrics: String?
+
     @Argument(help: "Host names or addresses (up to 16).")
     var hosts: [String]
 
@@ -101,6 +106,9 @@ struct WatchCommand: AsyncParsableCommand {
         if parsedLossRule == nil { throw ValidationError("--loss must be X/Y with 1 ≤ X ≤ Y, e.g. 3/10") }
         if let problem = monitorOptions.problem { throw ValidationError(problem) }
         if let command, command.isEmpty { throw ValidationError("--exec needs a command") }
+        if let metrics, ListenAddress(metrics) == nil {
+            throw ValidationError("--metrics must be [ADDR:]PORT, e.g. 9469, 0.0.0.0:9469 or [::1]:9469")
+        }
     }
 
     private var parsedLossRule: (count: Int, rounds: Int)? {
@@ -139,12 +147,17 @@ struct WatchCommand: AsyncParsableCommand {
             options.queries = 1
             return options
         }()
+        // Bound before the probers drop privileges, so that a port below 1024 works as root.
+        let exporter = metrics == nil ? nil : MetricsExporter()
+        let server = try Self.serveMetrics(metrics, exporter: exporter)
         let probers = try openProbers(hosts, arguments: probe, options: probeOptions)
         let output = WatchOutput(json: json, bell: bell)
         let hook = command.map { AlertHook(command: $0) }
 
         var monitors: [Monitor] = []
+        var feeds: [MetricsTarget?] = []
         for prober in probers {
+            feeds.append(exporter?.target(named: prober.target.name))
             var recording: RecordingWriter?
             if let record {
                 do {
@@ -163,7 +176,7 @@ struct WatchCommand: AsyncParsableCommand {
         }
 
         let summaryEvery = summaryEvery
-        let watched = monitors
+        let watched = Array(zip(monitors, feeds))
         let interrupts = Interrupts()
         let interrupted = await withTaskGroup(of: Bool.self, returning: Bool.self) { group in
             group.addTask {
@@ -172,10 +185,11 @@ struct WatchCommand: AsyncParsableCommand {
             }
             group.addTask {
                 await withTaskGroup(of: Void.self) { inner in
-                    for monitor in watched {
+                    for (monitor, feed) in watched {
                         inner.addTask { await monitor.run() }
                         inner.addTask {
                             for await event in monitor.events {
+                                feed?.record(event)
                                 output.event(event)
                                 if event.isAlert, let hook, case .failure(let failure) = hook.run(event) {
                                     output.warning(failure.description)
@@ -185,6 +199,7 @@ struct WatchCommand: AsyncParsableCommand {
                         inner.addTask {
                             var printed = 0
                             for await snapshot in monitor.snapshots {
+                                feed?.update(snapshot)
                                 if let error = snapshot.recordingError { output.warningOnce(error) }
                                 guard let every = summaryEvery, snapshot.rounds / every > printed else { continue }
                                 printed = snapshot.rounds / every
@@ -200,6 +215,7 @@ struct WatchCommand: AsyncParsableCommand {
             return first
         }
         interrupts.stop()
+        server?.stop()
 
         var alerts = 0
         for monitor in monitors {
@@ -211,6 +227,18 @@ struct WatchCommand: AsyncParsableCommand {
         // Exit directly: these statuses are not errors and have no line to print.
         if interrupted { Foundation.exit(ExitStatus.interrupted.rawValue) }
         if failOnAlert, alerts > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
+    }
+
+    /// Starts the `--metrics` listener; a bind failure exits 5 before any probe is sent.
+    static func serveMetrics(_ option: String?, exporter: MetricsExporter?) throws -> MetricsServer? {
+        guard let option, let listen = ListenAddress(option), let exporter else { return nil }
+        do {
+            let server = try MetricsServer.start(listen, exporter: exporter)
+            FileHandle.standardError.write(Data("tracemap: serving metrics at http://\(server.address)/metrics\n".utf8))
+            return server
+        } catch {
+            throw CommandFailure(message: error.description, status: .network)
+        }
     }
 
     /// `FILE.EXT` → `FILE.HOST.EXT`: one recording per host.
