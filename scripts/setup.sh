@@ -11,6 +11,7 @@ packages=(
   traceroute mtr-tiny scamper            # reference tools for the benchmarks and simulator checks
   dnsmasq libmaxmind-db-writer-perl      # the enrichment tests' DNS server and .mmdb writer
   libcap2-bin util-linux unzip python3-pip iputils-ping
+  prometheus curl                        # a real Prometheus server scraping `watch --metrics`, promtool
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -207,3 +207,32 @@ final class PrometheusNetworkTests: XCTestCase {
         XCTAssertEqual(bad.status, 64)
     }
 }
+
+/// contrib/tracemap-watch@.service as systemd reads it: `systemd-analyze verify` on an instance of the template,
+/// its binary path pointed at the built tracemap.
+final class ServiceUnitTests: XCTestCase {
+    static let unitFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("contrib/tracemap-watch@.service")
+
+    func testTheUnitVerifies() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
+                          "systemd-analyze is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Shell.tracemapBinary),
+                          "tracemap is not built at \(Shell.tracemapBinary)")
+        let text = try String(contentsOf: Self.unitFile, encoding: .utf8)
+        for setting in ["DynamicUser=yes", "AmbientCapabilities=CAP_NET_RAW", "StateDirectory=tracemap",
+                        "ExecStart=/usr/local/bin/tracemap watch --record ${STATE_DIRECTORY}/%i.jsonl"] {
+            XCTAssertTrue(text.contains(setting), setting)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let instance = directory.appendingPathComponent("tracemap-watch@example.net.service")
+        try Data(text.replacingOccurrences(of: "/usr/local/bin/tracemap", with: Shell.tracemapBinary).utf8)
+            .write(to: instance)
+        // --man=no: the man page is installed by scripts/install.sh, not present in a build tree.
+        let result = Shell.run(["systemd-analyze", "verify", "--man=no", instance.path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.stderr, "", "systemd-analyze warns: \(result.stderr)")
+    }
+}
