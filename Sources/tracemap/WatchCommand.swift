@@ -297,14 +297,9 @@ private final class Interrupts: @unchecked Sendable {
 private final class WatchOutput: @unchecked Sendable {
     let json: Bool
     let bell: Bool
-    // Keeps lines from several monitors whole and guards `warned` and the formatter.
+    // Keeps lines from several monitors whole and guards `warned`.
     private let lock = NSLock()
     private var warned: Set<String> = []
-    private let clock: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter
-    }()
 
     init(json: Bool, bell: Bool) {
         self.json = json
@@ -329,9 +324,8 @@ private final class WatchOutput: @unchecked Sendable {
         if json {
             text = ((try? TracemapJSON.line(RecordingLine.event(event))) ?? "{}") + "\n"
         } else {
-            lock.lock()
-            let time = clock.string(from: event.time)
-            lock.unlock()
+            // Not DateFormatter: it would load ICU for the life of the watch (README "Memory").
+            let time = TimeText.local(event.time)
             text = "\(time)  \(event.target)  \(event.severity.rawValue.uppercased())  \(event.kind.rawValue)  "
                 + "\(event.message)\n"
         }
