@@ -3,6 +3,7 @@
 #  - watch: `tracemap watch -i 0.2` after N rounds (steady state), VmRSS, against `mtr -n -r -i 0.2` (mtr plus its
 #    mtr-packet child) after the same time;
 #  - trace: the peak (VmHWM) of a one-shot `tracemap trace -n`, against `mtr -n -r -c 1`'s (mtr + mtr-packet);
+#  - the same watch with the Prometheus exporter on (`--metrics`), after one scrape;
 #  - where watch's RSS goes: /proc/PID/smaps summed per mapping (library, heap, anonymous).
 # Each binary in the list is measured: the release build (dynamic Swift runtime) and, when given, a build with
 # `--static-swift-stdlib`. Root only (a namespace it makes). Goal (issue 11): watch ≤ 12 MB, trace peak < 20 MB.
@@ -55,6 +56,8 @@ steady() {
   ip netns exec "$ns" "$@" >/dev/null 2>&1 &
   pid=$!
   sleep "$(python3 -c "print($rounds * 0.2 + 1)")"
+  # With the exporter: one scrape first, so that its buffers are part of the figure.
+  [ -n "${scrape:-}" ] && ip netns exec "$ns" curl -s -o /dev/null http://127.0.0.1:9469/metrics
   field VmRSS $(tree "$pid") >"$work/$label.rss"
   smaps "$pid" >"$work/$label.smaps"
   kill "$pid" 2>/dev/null || true
@@ -82,6 +85,7 @@ binaries=("dynamic:$bin")
 for entry in "${binaries[@]}"; do
   kind=${entry%%:*} path=${entry#*:}
   steady "watch-$kind" "$path" watch -i 0.2 "$target"
+  scrape=1 steady "metrics-$kind" "$path" watch -i 0.2 --metrics 127.0.0.1:9469 "$target"
   peak "trace-$kind" "$path" trace -n "$target"
 done
 steady watch-mtr mtr -n -r -i 0.2 -c 100000 "$target"
@@ -99,6 +103,8 @@ print(f"{'':34}{'watch RSS':>12}{'trace peak':>14}{'watch/mtr':>11}{'trace/mtr':
 for kind in kinds:
     w, t = read(f"watch-{kind}.rss"), read(f"trace-{kind}.hwm")
     print(f"{'tracemap (' + kind + ')':34}{mib(w):>12}{mib(t):>14}{w / mtr_watch:>10.2f}x{t / mtr_trace:>10.2f}x")
+    m = read(f"metrics-{kind}.rss")
+    print(f"{'  watch --metrics, one scrape':34}{mib(m):>12}{'':>14}{m / mtr_watch:>10.2f}x")
 print(f"{'mtr + mtr-packet':34}{mib(mtr_watch):>12}{mib(mtr_trace):>14}")
 print("goal: watch <= 12 MB, trace peak < 20 MB")
 for kind in kinds:
