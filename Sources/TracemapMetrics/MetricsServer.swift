@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -78,7 +81,9 @@ public final class MetricsServer: Sendable {
             return MetricsServer(group: group, channel: channel, address: bound)
         } catch {
             try? group.syncShutdownGracefully()
-            throw MetricsServerError(description: "cannot serve metrics on \(listen): \(error)")
+            // NIO's IOError text names its own call ("bind(descriptor:ptr:bytes:)"); the user wants errno's words.
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            throw MetricsServerError(description: "cannot serve metrics on \(listen): \(reason)")
         }
     }
 
