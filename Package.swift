@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims only: accessors for C globals and macros, nothing clever.
@@ -46,6 +48,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats", "TracemapGeo"]),
+        // The Prometheus exporter: reads monitor snapshots and events, never the monitor's internals.
+        .target(name: "TracemapMetrics", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Reads saved traces: tracemap's own files and those of other tools and remote engines.
         .target(name: "TracemapImport", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
@@ -63,7 +73,7 @@ let package = Package(
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
             "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
-            "TracemapRemote",
+            "TracemapRemote", "TracemapMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,6 +90,8 @@ let package = Package(
         .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
                                                         "TestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "MetricsTests", dependencies: ["TracemapMetrics", "TracemapMonitor", "TracemapStats",
+                                                         "TracemapModel"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
