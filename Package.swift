@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tracemap", targets: ["tracemap"]),
+        // The lab: path simulator and benchmarks for tests, bench/ and `tracemap demo`; never shipped as `tracemap`.
+        .executable(name: "tracemap-lab", targets: ["tracemap-lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,10 +54,18 @@ let package = Package(
             "CNcursesw",
         ], exclude: ["Resources"]),
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        // The `main` both executables share: one-line errors and documented exit codes.
+        .target(name: "TracemapCLI", dependencies: [
+            "TracemapModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapImport",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tracemap-lab", dependencies: [
+            "TracemapModel", "TracemapProbe", "TracemapMonitor", "TracemapEnrich", "TracemapTUI", "TracemapSim",
+            "TracemapCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // One test target per layer, so a layer's tests build without the others.

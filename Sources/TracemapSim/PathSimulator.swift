@@ -176,7 +176,7 @@ public final class PathSimulator: @unchecked Sendable {
         if let change = watcher?.poll() {
             switch change {
             case .success(let scenario): responder.update(scenario)
-            case .failure(let error): FileHandle.standardError.write(Data("tracemap sim: \(error)\n".utf8))
+            case .failure(let error): FileHandle.standardError.write(Data("tracemap-lab sim: \(error)\n".utf8))
             }
         }
         lock.lock()

@@ -10,7 +10,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Watch a simulated path live in the TUI while an incident plays (root, Linux).",
         discussion: """
-            Builds a network namespace with a TUN device played by `tracemap sim`, runs the real prober against \
+            Builds a network namespace with a TUN device played by `tracemap-lab sim` (installed next to \
+            tracemap), runs the real prober against \
             203.0.113.10 inside it, and every --phase seconds rewrites the simulated path: a route change, an \
             RTT spike, loss at the destination, recovery, and again. The namespace, the device, the simulator \
             and the files are removed when the demo ends, by q, Ctrl-C or SIGTERM.
@@ -39,8 +40,9 @@ struct DemoCommand: AsyncParsableCommand {
                                  status: .noPermission)
         }
         try requireTerminal()
+        let simulator = try DemoLab.labExecutable()
         DemoLab.removeStale()
-        let lab = try DemoLab()
+        let lab = try DemoLab(simulator: simulator)
         let trap = DemoSignals()
         defer {
             lab.destroy()
@@ -109,13 +111,16 @@ private final class DemoLab {
 
     let namespace: String
     let directory: URL
+    /// `tracemap-lab`, which plays the path (`sim`).
+    let labBinary: String
     var scenarioFile: URL { directory.appendingPathComponent("scenario.json") }
     var hostsFile: URL { directory.appendingPathComponent("hosts.json") }
     private var simulator: Process?
     private var created = false
     private var destroyed = false
 
-    init() throws {
+    init(simulator labBinary: String) throws {
+        self.labBinary = labBinary
         namespace = "\(DemoLab.prefix)\(getpid())"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(namespace)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -157,7 +162,7 @@ private final class DemoLab {
         for setting in ["net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.\(DemoLab.device).rp_filter=0"] {
             Self.run(["ip", "netns", "exec", namespace, "sysctl", "-q", "-w", setting])
         }
-        simulator = try spawn(["sim", "--scenario", scenarioFile.path, "--tun", DemoLab.device])
+        simulator = try spawn([labBinary, "sim", "--scenario", scenarioFile.path, "--tun", DemoLab.device])
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.run(["ip", "-n", namespace, "-o", "link", "show", DemoLab.device]).output.contains("LOWER_UP") {
@@ -174,11 +179,11 @@ private final class DemoLab {
         try Data(scenario.utf8).write(to: scenarioFile, options: .atomic)
     }
 
-    /// Runs this same binary inside the namespace, in the background, without the terminal.
+    /// Runs a command inside the namespace, in the background, without the terminal.
     func spawn(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", namespace, DemoLab.executable] + arguments
+        process.arguments = ["ip", "netns", "exec", namespace] + arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -242,9 +247,20 @@ private final class DemoLab {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// This binary, for running its `sim` and `tui` inside the namespace.
+    /// This binary, for running its `tui` inside the namespace.
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// `tracemap-lab` in this binary's directory: the simulator ships as a separate lab executable so `tracemap`
+    /// itself links no simulator; the demo runs it rather than a copy of it.
+    static func labExecutable() throws -> String {
+        let path = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("tracemap-lab").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw CommandFailure(message: "the demo needs tracemap-lab next to tracemap (\(path)): "
+                                 + "build it with `swift build --product tracemap-lab`", status: .network)
+        }
+        return path
     }
 
     // MARK: The path and its incident

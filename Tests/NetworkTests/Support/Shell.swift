@@ -13,8 +13,17 @@ enum Shell {
     /// The `tracemap` binary built beside this test bundle (or `TRACEMAP_BINARY`).
     static var tracemapBinary: String {
         if let override = ProcessInfo.processInfo.environment["TRACEMAP_BINARY"] { return override }
+        return builtBinary("tracemap")
+    }
+
+    /// `tracemap-lab` (the path simulator, `sim`): beside `tracemap`, as `tracemap demo` expects it.
+    static var labBinary: String {
+        URL(fileURLWithPath: tracemapBinary).deletingLastPathComponent().appendingPathComponent("tracemap-lab").path
+    }
+
+    private static func builtBinary(_ name: String) -> String {
         let bundle = Bundle(for: BundleToken.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("tracemap").path }
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent(name).path }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 

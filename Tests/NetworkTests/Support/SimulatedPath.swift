@@ -1,6 +1,6 @@
 import Foundation
 
-/// A namespace whose routes to the documentation ranges lead into a TUN device played by `tracemap sim`:
+/// A namespace whose routes to the documentation ranges lead into a TUN device played by `tracemap-lab sim`:
 /// 192.0.2.1/24 and 2001:db8:1::1/64 on tm0, routes to 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32 through
 /// it. What answers is the scenario file's path (format in Sources/TracemapSim/Scenario.swift), which `update`
 /// can change while the simulator runs.
@@ -38,6 +38,9 @@ final class SimulatedPath: @unchecked Sendable {
     }
 
     private func start(_ scenario: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: Shell.labBinary) else {
+            throw NamespaceError(message: "tracemap-lab is not built at \(Shell.labBinary) (swift build --build-tests)")
+        }
         try Data(scenario.utf8).write(to: scenarioFile, options: .atomic)
         try namespace.ip("tuntap", "add", "dev", Self.device, "mode", "tun")
         try namespace.ip("addr", "add", "192.0.2.1/24", "dev", Self.device)
@@ -52,7 +55,7 @@ final class SimulatedPath: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         defer { try? log.close() }
-        simulator = try namespace.spawn([Shell.tracemapBinary, "sim", "--scenario", scenarioFile.path,
+        simulator = try namespace.spawn([Shell.labBinary, "sim", "--scenario", scenarioFile.path,
                                          "--tun", Self.device], stdout: log, stderr: log)
         // A TUN device has carrier (LOWER_UP) only while a process holds it.
         let deadline = Date().addingTimeInterval(10)
@@ -61,7 +64,7 @@ final class SimulatedPath: @unchecked Sendable {
             if simulator?.isRunning == false { break }
             usleep(50_000)
         }
-        throw NamespaceError(message: "tracemap sim did not attach to \(Self.device): \(simulatorLog)")
+        throw NamespaceError(message: "tracemap-lab sim did not attach to \(Self.device): \(simulatorLog)")
     }
 
     /// What the simulator wrote to stdout and stderr so far.
