@@ -53,14 +53,17 @@ let package = Package(
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
             "CNcursesw",
         ], exclude: ["Resources"]),
-        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "TracemapNet", "CNetShim"]),
+        // The namespace lab around the simulator (namespace, TUN device, routes, `tracemap-lab sim`): the network
+        // tests and `tracemap demo` share it. Process plumbing only: it links no simulator.
+        .target(name: "TracemapLab"),
         // The `main` both executables share: one-line errors and documented exit codes.
         .target(name: "TracemapCLI", dependencies: [
             "TracemapModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI", "TracemapLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tracemap-lab", dependencies: [
@@ -82,7 +85,7 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
-        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TracemapLab", "TestSupport"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

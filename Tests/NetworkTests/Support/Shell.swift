@@ -74,10 +74,20 @@ final class Namespace: @unchecked Sendable {
 
     /// Creates `tm-<tag>-<pid>-<n>` with loopback up.
     init(tag: String) throws {
-        name = "tm-\(tag)-\(getpid())-\(Namespace.nextSerial())"
+        name = Namespace.uniqueName(tag: tag)
         let made = Shell.run(["ip", "netns", "add", name])
         guard made.status == 0 else { throw NamespaceError(message: "ip netns add \(name): \(made.stderr)") }
         try ip("link", "set", "lo", "up")
+    }
+
+    /// A namespace someone else made (`SimulatedNetwork`): commands run in it, and `destroy` removes it too.
+    init(adopting name: String) {
+        self.name = name
+    }
+
+    /// `tm-<tag>-<pid>-<n>`: unique within this run, and recognisable as a test's.
+    static func uniqueName(tag: String) -> String {
+        "tm-\(tag)-\(getpid())-\(Namespace.nextSerial())"
     }
 
     private static let counter = Counter()
