@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tracemap", targets: ["tracemap"]),
+        // The lab: path simulator and benchmarks for tests, bench/ and `tracemap demo`; never shipped as `tracemap`.
+        .executable(name: "tracemap-lab", targets: ["tracemap-lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,12 +71,23 @@ let package = Package(
             "TracemapModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "TracemapNet", "CNetShim"]),
+        // The namespace lab around the simulator (namespace, TUN device, routes, `tracemap-lab sim`): the network
+        // tests and `tracemap demo` share it. Process plumbing only: it links no simulator.
+        .target(name: "TracemapLab"),
+        // The `main` both executables share: one-line errors and documented exit codes.
+        .target(name: "TracemapCLI", dependencies: [
+            "TracemapModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
-            "TracemapRemote", "TracemapMetrics",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI", "TracemapLab",
+            "TracemapGeo", "TracemapRemote", "TracemapMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tracemap-lab", dependencies: [
+            "TracemapModel", "TracemapProbe", "TracemapMonitor", "TracemapEnrich", "TracemapTUI", "TracemapSim",
+            "TracemapCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // One test target per layer, so a layer's tests build without the others.
@@ -95,7 +108,7 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
-        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TracemapLab", "TestSupport"]),
         // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.
         .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapModel
 
 @main
@@ -12,40 +13,13 @@ struct TracemapCommand: AsyncParsableCommand {
         subcommands: [
             TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, StatsCommand.self,
             DiffCommand.self, ExportCommand.self, AtlasCommand.self, DemoCommand.self,
-            DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self,
+            DoctorCommand.self, CacheCommand.self,
         ])
 
-    /// Every failure ends as one line on stderr and a documented exit code (README "Exit codes"), never a
-    /// usage dump or a trap.
     static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let code as ExitCode {
-            // A command that already said everything it had to say, and only sets the status.
-            Glibc.exit(code.rawValue)
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("tracemap: \(failure.message)\n".utf8))
-            Glibc.exit(failure.status.rawValue)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            if !text.isEmpty { FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8)) }
-            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
-        }
+        await CommandLineMain.run(Self.self)
     }
 }
 
-/// A command's failure: the one line to print and the exit status.
-struct CommandFailure: Error {
-    var message: String
-    var status: ExitStatus
-}
+/// Every command of this module throws it as plain `CommandFailure`.
+typealias CommandFailure = TracemapCLI.CommandFailure
