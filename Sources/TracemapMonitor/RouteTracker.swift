@@ -109,25 +109,18 @@ struct RouteTracker: Sendable {
             missedRun += 1
             answeredRun = 0
         }
-        if lostEvent == nil, !everReached, missedRun >= lostRounds {
+        if lostEvent == nil, missedRun >= lostRounds {
+            // Never answered since the start: unreachable (its hop unknown); answered before: lost at its hop.
             let last = observation.lastAnsweringTTL
             let lastText = last.map { ttl in
                 "; the last hop answering is \(ttl) (\(Self.text(observation.responders[ttl].map(Array.init) ?? [])))"
             } ?? "; no hop answers"
-            var event = stamp.event(.destinationUnreachable, .critical, ttl: last,
-                                    "destination has not answered in \(missedRun) rounds\(lastText)")
-            event.newPath = observation.path()
-            lostEvent = event
-            return [event]
-        }
-        if lostEvent == nil, everReached, missedRun >= lostRounds {
-            let last = observation.lastAnsweringTTL
-            let lastText = last.map { ttl in
-                "; the last hop answering is \(ttl) (\(Self.text(observation.responders[ttl].map(Array.init) ?? [])))"
-            } ?? "; no hop answers"
-            var event = stamp.event(.destinationLost, .critical, ttl: length,
-                                    "destination stopped answering for \(missedRun) rounds\(lastText)")
-            event.oldPath = path
+            var event = everReached
+                ? stamp.event(.destinationLost, .critical, ttl: length,
+                              "destination stopped answering for \(missedRun) rounds\(lastText)")
+                : stamp.event(.destinationUnreachable, .critical, ttl: last,
+                              "destination has not answered in \(missedRun) rounds\(lastText)")
+            if everReached { event.oldPath = path }
             event.newPath = observation.path()
             lostEvent = event
             return [event]
