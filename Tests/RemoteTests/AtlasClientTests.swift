@@ -3,18 +3,7 @@ import TracemapModel
 @testable import TracemapRemote
 import XCTest
 
-final class AtlasClientTests: XCTestCase {
-    var server: StandInServer!
-    var http: RemoteHTTP!
-
-    override func setUpWithError() throws {
-        server = try StandInServer()
-    }
-
-    override func tearDown() {
-        server?.stop()
-    }
-
+final class AtlasClientTests: StandInTestCase {
     func client(key: String?) -> AtlasClient {
         var policy = RetryPolicy()
         policy.firstBackoff = .milliseconds(50)

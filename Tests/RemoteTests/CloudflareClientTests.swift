@@ -3,18 +3,7 @@ import TracemapModel
 @testable import TracemapRemote
 import XCTest
 
-final class CloudflareClientTests: XCTestCase {
-    var server: StandInServer!
-    var http: RemoteHTTP!
-
-    override func setUpWithError() throws {
-        server = try StandInServer()
-    }
-
-    override func tearDown() {
-        server?.stop()
-    }
-
+final class CloudflareClientTests: StandInTestCase {
     func client(token: String? = "cf-token-0123456789", account: String? = "023e105f4ecef8ad9ca31a8372d0c353")
         -> CloudflareClient {
         var policy = RetryPolicy()

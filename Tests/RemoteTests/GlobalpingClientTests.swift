@@ -3,18 +3,7 @@ import TracemapModel
 @testable import TracemapRemote
 import XCTest
 
-final class GlobalpingClientTests: XCTestCase {
-    var server: StandInServer!
-    var http: RemoteHTTP!
-
-    override func setUpWithError() throws {
-        server = try StandInServer()
-    }
-
-    override func tearDown() {
-        server?.stop()
-    }
-
+final class GlobalpingClientTests: StandInTestCase {
     func client(token: String? = nil) -> GlobalpingClient {
         var policy = RetryPolicy()
         policy.firstBackoff = .milliseconds(50)

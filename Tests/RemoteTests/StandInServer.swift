@@ -1,3 +1,4 @@
+@testable import TracemapRemote
 import Foundation
 import TestSupport
 import XCTest
@@ -90,5 +91,19 @@ final class StandInServer {
         } }
         close(fd)
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A test case with a stand-in server of its own, started before each test and stopped after it.
+class StandInTestCase: XCTestCase {
+    var server: StandInServer!
+    var http: RemoteHTTP!
+
+    override func setUpWithError() throws {
+        server = try StandInServer()
+    }
+
+    override func tearDown() {
+        server?.stop()
     }
 }
