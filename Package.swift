@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "tracemap", targets: ["tracemap"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -48,10 +49,13 @@ let package = Package(
             "CNcursesw",
         ], exclude: ["Resources"]),
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        // config.toml: parsing, checking against the commands' options, precedence. Knows no command.
+        .target(name: "TracemapConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
             "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TracemapConfig",
         ]),
 
         // One test target per layer, so a layer's tests build without the others.
@@ -66,6 +70,10 @@ let package = Package(
                                                      "TracemapModel"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["TracemapConfig", "TestSupport"]),
+        // Installs a release build into temporary prefixes and checks it as a user would (scripts/install.sh,
+        // man, completions, the .deb); one release build shared by every test in it.
+        .testTarget(name: "InstallTests", dependencies: ["TestSupport"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

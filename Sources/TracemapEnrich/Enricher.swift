@@ -46,7 +46,7 @@ public actor Enricher {
 
         var geoDatabase: GeoDatabase?
         if options.geo {
-            let path = EnrichmentPaths.geoDatabase(explicit: options.geoDatabasePath)
+            let path = OpenDatabases.geoPath(explicit: options.geoDatabasePath)
             if let database = Self.openDatabase(at: path, what: "GeoIP", warnings: &warnings) {
                 if let problem = GeoDatabase.unsuitability(of: database) {
                     warnings.append("\(problem); no locations")
@@ -91,6 +91,7 @@ public actor Enricher {
     }
 
     private static func openDatabase(at path: String, what: String, warnings: inout [String]) -> MaxMindDatabase? {
+        if let database = OpenDatabases.database(at: path) { return database }
         guard FileManager.default.fileExists(atPath: path) else {
             let hint = what == "GeoIP" ? " (scripts/install-geoip.sh installs one, or give --geoip-mmdb)" : ""
             warnings.append("no \(what) database at \(path)\(hint); no \(what == "GeoIP" ? "locations" : "AS numbers") from it")

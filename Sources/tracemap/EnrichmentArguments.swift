@@ -17,6 +17,14 @@ struct EnrichmentArguments: ParsableArguments {
     @Flag(help: "Look up documentation and private addresses too (lab and test networks).")
     var lab = false
 
+    /// Opens the databases these options name, before privileges are dropped (see `OpenDatabases`).
+    func openDatabasesEarly() {
+        var options = EnrichmentOptions(profile: profile)
+        options.geoDatabasePath = geoDatabase
+        options.asnDatabasePath = asnDatabase
+        OpenDatabases.open(for: options)
+    }
+
     /// The enricher for these options; `noReverseDNS` is `-n`, which wins over the profile.
     func makeEnricher(noReverseDNS: Bool) -> Enricher {
         var options = EnrichmentOptions(profile: profile,

@@ -12,13 +12,15 @@ struct TracemapCommand: AsyncParsableCommand {
         subcommands: [
             TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, DemoCommand.self,
             DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self,
+            ConfigCommand.self,
         ])
 
     /// Every failure ends as one line on stderr and a documented exit code (README "Exit codes"), never a
     /// usage dump or a trap.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ConfigLayer.apply(to: Array(CommandLine.arguments.dropFirst())))
+            (command as? OpensDatabasesEarly)?.openDatabasesEarly()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -28,7 +30,8 @@ struct TracemapCommand: AsyncParsableCommand {
             // A command that already said everything it had to say, and only sets the status.
             Glibc.exit(code.rawValue)
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("tracemap: \(failure.message)\n".utf8))
+            let message = failure.status == .usage ? ConfigLayer.attribute(failure.message) : failure.message
+            FileHandle.standardError.write(Data("tracemap: \(message)\n".utf8))
             Glibc.exit(failure.status.rawValue)
         } catch {
             let code = exitCode(for: error)
@@ -36,7 +39,8 @@ struct TracemapCommand: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            var text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if code == .validationFailure { text = ConfigLayer.attribute(text) }
             if !text.isEmpty { FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8)) }
             Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Builds tracemap as a binary that needs no Swift toolchain at run time and installs it with everything around it:
+#
+#   PREFIX/bin/tracemap                                   the binary (Swift runtime linked in: only glibc, libstdc++,
+#                                                         libncursesw, libmaxminddb and their kin are loaded)
+#   PREFIX/share/man/man1/tracemap.1                      the man page (swift-argument-parser's generate-manual)
+#   PREFIX/share/bash-completion/completions/tracemap     completions for bash, zsh and fish
+#   PREFIX/share/zsh/site-functions/_tracemap          (vendor-completions under /usr)
+#   PREFIX/share/fish/vendor_completions.d/tracemap.fish
+#   PREFIX/share/tracemap/dbip-city-lite.mmdb             the GeoIP database, readable by every user
+#
+# and grants the binary cap_net_raw with setcap, so every user traces without sudo.
+#
+#   scripts/install.sh [--prefix DIR] [--no-setcap] [--no-geoip] [--geoip FILE] [--binary FILE] [--destdir DIR]
+#
+#   --prefix DIR    where to install (default /usr/local)
+#   --no-setcap     do not grant cap_net_raw (tracemap then traces with ping/UDP sockets, or under sudo)
+#   --no-geoip      install no GeoIP database
+#   --geoip FILE    install this .mmdb instead of downloading DB-IP City Lite (scripts/install-geoip.sh)
+#   --binary FILE   install this binary instead of building one (scripts/package-deb.sh, the tests)
+#   --destdir DIR   stage the files under DIR (packaging); implies --no-setcap
+#
+# Needs root for a system prefix. Files are installed world-readable whatever the umask.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+prefix=/usr/local
+setcap=1
+geoip=download
+binary=""
+destdir=""
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --prefix) prefix="${2:?--prefix needs a directory}"; shift ;;
+        --prefix=*) prefix="${1#*=}" ;;
+        --no-setcap) setcap=0 ;;
+        --no-geoip) geoip=none ;;
+        --geoip) geoip="${2:?--geoip needs a file}"; shift ;;
+        --binary) binary="${2:?--binary needs a file}"; shift ;;
+        --destdir) destdir="${2:?--destdir needs a directory}"; setcap=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
+    esac
+    shift
+done
+[[ "$prefix" == /* ]] || prefix="$(pwd)/$prefix"
+root="$destdir$prefix"
+
+if [[ -z "$binary" ]]; then
+    # --static-swift-stdlib links the Swift runtime and Foundation in; -static-executable would also link glibc
+    # statically, which breaks getpwnam/NSS and made no smaller or leaner binary here (README "Install").
+    echo "building a release binary (swift build -c release --static-swift-stdlib)…"
+    swift build -c release --static-swift-stdlib --product tracemap
+    binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/tracemap"
+fi
+[[ -x "$binary" ]] || { echo "install.sh: no executable at $binary" >&2; exit 1; }
+if ldd "$binary" 2>/dev/null | grep -q 'libswiftCore\|/swift'; then
+    echo "install.sh: $binary needs the Swift toolchain's libraries; build it with --static-swift-stdlib" >&2
+    exit 1
+fi
+
+# Debian's zsh reads /usr/local/share/zsh/site-functions, and for packages /usr/share/zsh/vendor-completions.
+zsh_directory="$root/share/zsh/site-functions"
+[[ "$prefix" != /usr ]] || zsh_directory="$root/share/zsh/vendor-completions"
+install -d -m 0755 "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
+    "$zsh_directory" "$root/share/fish/vendor_completions.d" "$root/share/tracemap"
+install -m 0755 "$binary" "$root/bin/tracemap.partial"
+mv -f "$root/bin/tracemap.partial" "$root/bin/tracemap"
+echo "installed $prefix/bin/tracemap ($(du -h "$root/bin/tracemap" | cut -f1))"
+
+# Completions come from swift-argument-parser itself, so they always match the binary's options.
+"$root/bin/tracemap" --generate-completion-script bash > "$root/share/bash-completion/completions/tracemap"
+"$root/bin/tracemap" --generate-completion-script zsh > "$zsh_directory/_tracemap"
+"$root/bin/tracemap" --generate-completion-script fish > "$root/share/fish/vendor_completions.d/tracemap.fish"
+chmod 0644 "$root"/share/bash-completion/completions/tracemap "$zsh_directory/_tracemap" \
+    "$root"/share/fish/vendor_completions.d/tracemap.fish
+echo "installed completions for bash, zsh and fish"
+
+scripts/make-manual.sh "$root/bin/tracemap" "$root/share/man/man1"
+chmod 0644 "$root/share/man/man1/tracemap.1"
+echo "installed $prefix/share/man/man1/tracemap.1 (man tracemap)"
+
+database="$root/share/tracemap/dbip-city-lite.mmdb"
+case "$geoip" in
+    none) echo "no GeoIP database installed (--no-geoip): traces show no locations" ;;
+    download)
+        # An existing copy (the user's, from scripts/setup.sh) saves the download.
+        user_copy="${XDG_DATA_HOME:-$HOME/.local/share}/tracemap/dbip-city-lite.mmdb"
+        if [[ -s "$user_copy" && ! -s "$database" ]]; then
+            scripts/install-geoip.sh --from "$user_copy" "$database"
+        else
+            scripts/install-geoip.sh "$database" \
+                || echo "install.sh: GeoIP database not installed (tracing works without locations)" >&2
+        fi ;;
+    *) scripts/install-geoip.sh --force --from "$geoip" "$database" ;;
+esac
+
+if [[ $setcap -eq 1 ]]; then
+    echo "granting cap_net_raw to $prefix/bin/tracemap (setcap cap_net_raw+ep): every user can trace with raw"
+    echo "sockets without sudo; tracemap drops the capability once its sockets are open (--no-setcap skips this)"
+    if ! command -v setcap >/dev/null; then
+        echo "install.sh: setcap not found (Debian: apt-get install libcap2-bin); cap_net_raw not granted" >&2
+    elif ! setcap cap_net_raw+ep "$root/bin/tracemap"; then
+        echo "install.sh: setcap failed (not root, or a file system without capabilities); run tracemap with sudo" >&2
+    fi
+fi
+
+case ":$PATH:" in
+    *":$prefix/bin:"*) ;;
+    *) echo "note: $prefix/bin is not on PATH" ;;
+esac
+echo "done: try \`tracemap doctor\`, \`man tracemap\`, or \`sudo tracemap demo\`"
