@@ -64,8 +64,9 @@ if [[ -z "$binary" ]]; then
             exit 1
         fi
     fi
-    # --static-swift-stdlib links the Swift runtime and Foundation in; -static-executable would also link glibc
-    # statically, which breaks getpwnam/NSS and made no smaller or leaner binary here (README "Install").
+    # --static-swift-stdlib links the Swift runtime and Foundation in and keeps glibc shared. -static-executable
+    # starts 6 MB leaner but links glibc statically: getaddrinfo (host names) and getpwnam then dlopen the NSS
+    # modules of this very glibc at run time, which breaks on any other glibc (README "Install" has the figures).
     echo "building a release binary (swift build -c release --static-swift-stdlib)…"
     swift build -c release --static-swift-stdlib --product tracemap
     binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/tracemap"

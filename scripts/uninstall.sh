@@ -41,5 +41,6 @@ for directory in share/tracemap share/man/man1 share/man share/bash-completion/c
     share bin; do
     [[ -d "$prefix/$directory" ]] && rmdir "$prefix/$directory" 2>/dev/null || true
 done
+rmdir "$prefix" 2>/dev/null || true
 [[ $removed -gt 0 ]] || echo "nothing of tracemap under $prefix"
 command -v mandb >/dev/null && [[ -w /var/cache/man ]] && mandb -q 2>/dev/null || true

@@ -60,7 +60,10 @@ public struct DatabaseCheck: Sendable, Hashable {
             return DatabaseCheck(path: path, opens: false, detail: problem)
         }
         var size = stat()
-        let megabytes = stat(path, &size) == 0 ? " \(Int(size.st_size) / 1_000_000) MB," : ""
+        var megabytes = ""
+        if stat(path, &size) == 0 {
+            megabytes = size.st_size >= 1_000_000 ? " \(Int(size.st_size) / 1_000_000) MB," : " \(Int(size.st_size) / 1000) kB,"
+        }
         return DatabaseCheck(path: path, opens: true,
                              detail: "\(database.databaseType),\(megabytes) IPv\(database.ipVersion)")
     }
