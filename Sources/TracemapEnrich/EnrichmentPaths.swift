@@ -79,7 +79,20 @@ public enum EnrichmentPaths {
     public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> String {
         if let value = environment["TRACEMAP_CACHE_DIR"], !value.isEmpty { return value }
+        // Under sudo HOME is root's, but the cache is written after privileges drop back to the invoking user
+        // (`Privileges.drop`): it belongs in that user's home, where the user can write it.
+        if environment["XDG_CACHE_HOME"]?.hasPrefix("/") != true, let home = sudoUserHome(environment: environment) {
+            return home + "/.cache/tracemap"
+        }
         return xdgDirectory("XDG_CACHE_HOME", default: ".cache", environment: environment) + "/tracemap"
+    }
+
+    /// The home of the user who ran sudo, when this process runs (or ran, before dropping back) for them.
+    static func sudoUserHome(environment: [String: String]) -> String? {
+        guard let uid = environment["SUDO_UID"].flatMap(uid_t.init), uid != 0,
+              getuid() == 0 || getuid() == uid, let entry = getpwuid(uid), let directory = entry.pointee.pw_dir
+        else { return nil }
+        return String(cString: directory)
     }
 
     /// The variable's value when it is an absolute path (the specification says to ignore relative ones),

@@ -86,4 +86,17 @@ final class DataPathTests: XCTestCase {
         let warnings = await enricher.warnings
         XCTAssertEqual(warnings, [])
     }
+
+    /// Under sudo the cache is written after the drop back to the user, so it lives in that user's home.
+    func testUnderSudoTheCacheIsTheInvokingUsersOwn() throws {
+        try XCTSkipUnless(getuid() == 0, "SUDO_UID is honoured only for root")
+        let nobodyHome = String(cString: getpwuid(65534).pointee.pw_dir)
+        XCTAssertEqual(EnrichmentPaths.cacheDirectory(environment: ["HOME": "/root", "SUDO_UID": "65534"]),
+                       nobodyHome + "/.cache/tracemap")
+        XCTAssertEqual(EnrichmentPaths.cacheDirectory(environment: ["HOME": "/root"]), "/root/.cache/tracemap")
+        XCTAssertEqual(EnrichmentPaths.cacheDirectory(environment: ["HOME": "/root", "SUDO_UID": "0"]),
+                       "/root/.cache/tracemap")
+        XCTAssertEqual(EnrichmentPaths.cacheDirectory(environment: ["HOME": "/root", "SUDO_UID": "65534",
+                                                                    "XDG_CACHE_HOME": "/c"]), "/c/tracemap")
+    }
 }
