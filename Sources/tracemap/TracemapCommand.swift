@@ -30,7 +30,7 @@ struct TracemapCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot(ConfigLayer.apply(to: Array(CommandLine.arguments.dropFirst())))
-            (command as? OpensDatabasesEarly)?.openDatabasesEarly()
+            openDatabasesEarly(for: command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
