@@ -57,20 +57,10 @@ public struct CommandSchema: Sendable, Hashable {
         guard let info = try? JSONDecoder().decode(ToolInfo.self, from: Data(json.utf8)) else { return [:] }
         var result: [String: CommandSchema] = [:]
         func visit(_ command: ToolInfo.Command, path: [String]) {
-            let options: [OptionSchema] = (command.arguments ?? []).compactMap { argument in
-                guard argument.kind != "positional", argument.shouldDisplay ?? true else { return nil }
-                let names = argument.names ?? []
-                let longs = names.filter { $0.kind == "long" }.map(\.name)
-                guard let first = longs.first, first != "help", first != "version",
-                      first != "experimental-dump-help", first != "generate-completion-script" else { return nil }
-                let shorts = names.filter { $0.kind == "short" }.compactMap(\.name.first)
-                return OptionSchema(kind: argument.kind == "flag" ? .flag : .option, longNames: longs,
-                                    shortNames: shorts, isRepeating: argument.isRepeating ?? false,
-                                    defaultValue: argument.defaultValue, allValues: argument.allValues,
-                                    valueName: argument.valueName, help: argument.abstract ?? "")
+            if !path.isEmpty {
+                let name = path.joined(separator: " ")
+                result[name] = CommandSchema(name: name, options: options(of: command))
             }
-            if !path.isEmpty { result[path.joined(separator: " ")] = CommandSchema(name: path.joined(separator: " "),
-                                                                                  options: options) }
             for subcommand in command.subcommands ?? [] where subcommand.commandName != "help" {
                 visit(subcommand, path: path + [subcommand.commandName])
             }
@@ -79,15 +69,25 @@ public struct CommandSchema: Sendable, Hashable {
         return result
     }
 
-    /// The options of a `ParsableArguments` group's dump (`EnrichmentArguments._dumpHelp()`), as one schema.
+    /// The options of one command's or one `ParsableArguments` group's dump (`TraceCommand._dumpHelp()`).
     public static func fromArgumentsInfo(_ json: String, name: String) -> CommandSchema {
-        guard let info = try? JSONDecoder().decode(ToolInfo.self, from: Data(json.utf8)) else {
-            return CommandSchema(name: name, options: [])
+        let info = try? JSONDecoder().decode(ToolInfo.self, from: Data(json.utf8))
+        return CommandSchema(name: name, options: info.map { options(of: $0.command) } ?? [])
+    }
+
+    private static func options(of command: ToolInfo.Command) -> [OptionSchema] {
+        (command.arguments ?? []).compactMap { argument in
+            guard argument.kind != "positional", argument.shouldDisplay ?? true else { return nil }
+            let names = argument.names ?? []
+            let longs = names.filter { $0.kind == "long" }.map(\.name)
+            guard let first = longs.first, first != "help", first != "version",
+                  first != "experimental-dump-help", first != "generate-completion-script" else { return nil }
+            let shorts = names.filter { $0.kind == "short" }.compactMap(\.name.first)
+            return OptionSchema(kind: argument.kind == "flag" ? .flag : .option, longNames: longs,
+                                shortNames: shorts, isRepeating: argument.isRepeating ?? false,
+                                defaultValue: argument.defaultValue, allValues: argument.allValues,
+                                valueName: argument.valueName, help: argument.abstract ?? "")
         }
-        let wrapper = ToolInfo.Command(commandName: "", subcommands: [info.command], arguments: nil)
-        let encoded = (try? JSONEncoder().encode(ToolInfo(command: wrapper))).map { String(decoding: $0, as: UTF8.self) }
-        let schema = encoded.flatMap { fromToolInfo($0).values.first }
-        return CommandSchema(name: name, options: schema?.options ?? [])
     }
 }
 

@@ -45,9 +45,19 @@ enum ConfigLayer {
         ]),
     ]
 
-    /// The schema of this build: option lists straight from the commands, so the file and `--help` agree.
+    /// The commands the file may fill, with their option lists straight from swift-argument-parser
+    /// (`_dumpHelp()`), so the file and `--help` agree. Made once, and only when a file exists.
+    static let commands: [String: CommandSchema] = {
+        let types: [(String, any ParsableArguments.Type)] = [
+            ("trace", TraceCommand.self), ("watch", WatchCommand.self), ("tui", TUICommand.self),
+            ("replay", ReplayCommand.self), ("demo", DemoCommand.self),
+        ]
+        var result: [String: CommandSchema] = [:]
+        for (name, type) in types { result[name] = CommandSchema.fromArgumentsInfo(type._dumpHelp(), name: name) }
+        return result
+    }()
+
     static func schema() -> ConfigSchema {
-        let commands = CommandSchema.fromToolInfo(TracemapCommand._dumpHelp())
         var tables: [ConfigSchema.OptionTable] = []
         for (table, command, abstract) in commandTables {
             guard let schema = commands[command] else { continue }
@@ -85,8 +95,7 @@ enum ConfigLayer {
     static func apply(to arguments: [String],
                       environment: [String: String] = ProcessInfo.processInfo.environment) throws(CommandFailure) -> [String] {
         // `config`, `--help`, `--version` and the rest work whatever the file says.
-        guard let name = arguments.first, commandTables.contains(where: { $0.command == name })
-                || name == "replay" || name == "demo" else { return arguments }
+        guard let name = arguments.first, commands[name] != nil else { return arguments }
         let config: Config
         do {
             guard let loaded = try load(environment: environment) else { return arguments }
@@ -105,7 +114,7 @@ enum ConfigLayer {
             }
             KeyMap.remap(remap)
         }
-        guard let command = CommandSchema.fromToolInfo(TracemapCommand._dumpHelp())[name] else { return arguments }
+        guard let command = commands[name] else { return arguments }
         let rest = Array(arguments.dropFirst())
         let injections = config.arguments(for: command, given: rest, environment: environment)
         guard !injections.isEmpty else { return arguments }
