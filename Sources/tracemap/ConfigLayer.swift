@@ -119,7 +119,6 @@ enum ConfigLayer {
         let injections = config.arguments(for: command, given: rest, environment: environment)
         guard !injections.isEmpty else { return arguments }
         let merged = [name] + Config.merge(rest, injections)
-        if let path = config.file?.path { applied.withLock { $0 = (path, injections) } }
         // A value the command rejects (a bad number, a failed validation) is reported at its key: when the
         // command line alone parses and the merged one does not, the key that breaks it is found by adding the
         // keys one at a time.
@@ -127,11 +126,12 @@ enum ConfigLayer {
             for injection in injections {
                 if let message = parseError([name] + Config.merge(rest, [injection])) {
                     throw CommandFailure(message: ConfigError(path: path, position: injection.entry.position,
-                                                              message: "[\(injection.table)] \(injection.entry.key): \(message)").description,
+                                                              message: "[\(injection.table)] \(injection.entry.key) = \(injection.entry.value): \(message)").description,
                                          status: .usage)
                 }
             }
         }
+        if let path = config.file?.path { applied.withLock { $0 = (path, injections) } }
         return merged
     }
 
@@ -142,7 +142,7 @@ enum ConfigLayer {
     /// `message` with the config.toml place in front when it is about an option the file set and the command
     /// line did not: `FILE:LINE:COLUMN: [table] key = value: message`.
     static func attribute(_ message: String) -> String {
-        guard let (path, injections) = applied.withLock({ $0 }) else { return message }
+        guard let (path, injections) = applied.withLock({ $0 }), !message.hasPrefix(path + ":") else { return message }
         let named = injections.compactMap { injection -> (Config.Injection, String.Index)? in
             guard let option = injection.arguments.first?.split(separator: "=").first,
                   let range = message.range(of: String(option)),
