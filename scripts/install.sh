@@ -2,10 +2,10 @@
 # Builds tracemap as a binary that needs no Swift toolchain at run time and installs it with everything around it:
 #
 #   PREFIX/bin/tracemap                                   the binary (Swift runtime linked in: only glibc, libstdc++,
-#                                                         libncursesw, libmaxminddb and their kin are loaded)
+#                                                         ncursesw, maxminddb, sqlite3 and their kin are loaded)
 #   PREFIX/share/man/man1/tracemap.1                      the man page (swift-argument-parser's generate-manual)
 #   PREFIX/share/bash-completion/completions/tracemap     completions for bash, zsh and fish
-#   PREFIX/share/zsh/site-functions/_tracemap          (vendor-completions under /usr)
+#   PREFIX/share/zsh/site-functions/_tracemap            (under /usr: share/zsh/vendor-completions)
 #   PREFIX/share/fish/vendor_completions.d/tracemap.fish
 #   PREFIX/share/tracemap/dbip-city-lite.mmdb             the GeoIP database, readable by every user
 #
@@ -29,7 +29,7 @@ setcap=1
 geoip=download
 binary=""
 destdir=""
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --prefix) prefix="${2:?--prefix needs a directory}"; shift ;;

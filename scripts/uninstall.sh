@@ -13,7 +13,7 @@ while [[ $# -gt 0 ]]; do
         --prefix) prefix="${2:?--prefix needs a directory}"; shift ;;
         --prefix=*) prefix="${1#*=}" ;;
         --keep-geoip) keep_geoip=1 ;;
-        -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "uninstall.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift
