@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C shims only: accessors for C globals and macros, nothing clever.
@@ -39,21 +40,33 @@ let package = Package(
             "TracemapModel", "TracemapProbe", "TracemapStats",
             .product(name: "Collections", package: "swift-collections"),
         ]),
+        // Places: the land mask every map draws, and locations checked against the physics of the RTT.
+        .target(name: "TracemapGeo", dependencies: ["TracemapModel"], exclude: ["Resources"]),
         .target(name: "TracemapEnrich", dependencies: [
-            "TracemapModel", "TracemapNet", "TracemapPacket", "CMaxMindDB",
+            "TracemapModel", "TracemapGeo", "TracemapNet", "TracemapPacket", "CMaxMindDB",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats"]),
+        .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats", "TracemapGeo"]),
+        // Reads saved traces: tracemap's own files and those of other tools and remote engines.
+        .target(name: "TracemapImport", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
+        ]),
         .target(name: "TracemapTUI", dependencies: [
-            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich",
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich", "TracemapGeo",
             "CNcursesw",
-        ], exclude: ["Resources"]),
+        ]),
+        // Remote vantage points: HTTP clients for Globalping, RIPE Atlas and Cloudflare's traceroute API.
+        .target(name: "TracemapRemote", dependencies: [
+            "TracemapModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
         // config.toml: parsing, checking against the commands' options, precedence. Knows no command.
         .target(name: "TracemapConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
+            "TracemapRemote",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "TracemapConfig",
         ]),
@@ -65,15 +78,22 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
                                                          "TracemapModel"]),
         .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel"]),
+        .testTarget(name: "GeoTests", dependencies: ["TracemapGeo", "TracemapModel"]),
+        .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel",
+                                                        "TracemapGeo"]),
+        .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
+                                                        "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
-                                                     "TracemapModel"]),
+                                                     "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["TracemapConfig", "TestSupport"]),
         // Installs a release build into temporary prefixes and checks it as a user would (scripts/install.sh,
         // man, completions, the .deb); one release build shared by every test in it.
         .testTarget(name: "InstallTests", dependencies: ["TestSupport"]),
+        // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.
+        .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

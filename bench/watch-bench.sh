@@ -42,7 +42,7 @@ measure() {
 read -r tm_wall tm_user tm_sys tm_rss < <(measure "$bin" watch --json -i 0.05 -c "$rounds" "$target")
 read -r mtr_wall mtr_user mtr_sys mtr_rss < <(measure mtr -n -r -c "$rounds" -i 0.05 "$target")
 long=$((rounds * 5))
-read -r _ _ _ long_rss < <(measure "$bin" watch --json -i 0.005 --grace 0 -c "$long" "$target")
+read -r _ _ _ long_rss < <(measure "$bin" watch --json -i 0.01 -c "$long" "$target")
 
 # Detection: a route change at 6 s, back at 9 s; a spike at 12 s, gone at 15 s; rounds every 0.1 s.
 ip netns exec "$ns" "$bin" watch --json -i 0.1 -c 200 --record "$work/rounds.jsonl" "$target" \

@@ -11,6 +11,7 @@ packages=(
   traceroute mtr-tiny scamper            # reference tools for the benchmarks and simulator checks
   dnsmasq libmaxmind-db-writer-perl      # the enrichment tests' DNS server and .mmdb writer
   libcap2-bin util-linux unzip python3-pip iputils-ping
+  python3                                # the remote engines' stand-in server (Tests/RemoteStandIn)
   man-db binutils                        # the install tests: man -l renders the page; install.sh strips
 )
 missing=()

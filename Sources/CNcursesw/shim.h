@@ -35,6 +35,7 @@ static const int TM_KEY_NPAGE = KEY_NPAGE;
 static const int TM_KEY_PPAGE = KEY_PPAGE;
 static const int TM_KEY_HOME = KEY_HOME;
 static const int TM_KEY_END = KEY_END;
+static const int TM_KEY_BTAB = KEY_BTAB;
 static const int TM_KEY_BACKSPACE = KEY_BACKSPACE;
 static const int TM_ERR = ERR;
 static const int TM_OK = OK;

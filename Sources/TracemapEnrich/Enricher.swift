@@ -1,4 +1,5 @@
 import Foundation
+import TracemapGeo
 import TracemapModel
 
 /// Everything tracemap learns about responder addresses: address class, GeoIP location, AS, hostname.

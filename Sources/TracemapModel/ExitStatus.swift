@@ -15,6 +15,9 @@ public enum ExitStatus: Int32, Sendable {
     case badInput = 6
     /// The terminal cannot host the TUI (not a terminal, no terminfo).
     case terminal = 7
+    /// A remote engine (Globalping, RIPE Atlas, Cloudflare) refused or failed: no probes found, rate limit spent,
+    /// a rejected request, a server failure or a malformed answer.
+    case remote = 8
     /// Interrupted by SIGINT (128 + 2), after a final report.
     case interrupted = 130
 }

@@ -11,6 +11,8 @@ public struct MonitorEvent: Codable, Sendable, Hashable {
         case lossRecovery = "loss-recovery"
         case destinationLost = "destination-lost"
         case destinationReached = "destination-reached"
+        /// The destination has not answered a single probe since the monitor started.
+        case destinationUnreachable = "destination-unreachable"
         /// Loss at one hop that does not carry on behind it: ICMP rate limiting, not a path problem.
         case rateLimited = "rate-limited"
     }

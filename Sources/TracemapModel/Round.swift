@@ -6,12 +6,16 @@ public struct Round: Codable, Sendable, Hashable {
     public var startedAt: Date
     public var endedAt: Date
     public var probes: [ProbeRecord]
+    /// Replies that came after their probe's deadline (probes of this or earlier rounds), as they were noticed
+    /// while this round ran: counted as late, never credited as replies.
+    public var late: [LateReply]
 
-    public init(index: Int, startedAt: Date, endedAt: Date, probes: [ProbeRecord]) {
+    public init(index: Int, startedAt: Date, endedAt: Date, probes: [ProbeRecord], late: [LateReply] = []) {
         self.index = index
         self.startedAt = startedAt
         self.endedAt = endedAt
         self.probes = probes
+        self.late = late
     }
 
     /// The lowest TTL at which the destination answered, if it did.
@@ -20,7 +24,7 @@ public struct Round: Codable, Sendable, Hashable {
     }
 
     public enum CodingKeys: String, CodingKey {
-        case index = "round", startedAt = "start", endedAt = "end", probes
+        case index = "round", startedAt = "start", endedAt = "end", probes, late
     }
 
     public init(from decoder: Decoder) throws {
@@ -29,6 +33,7 @@ public struct Round: Codable, Sendable, Hashable {
         startedAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .startedAt))
         endedAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .endedAt))
         probes = try c.decode([ProbeRecord].self, forKey: .probes)
+        late = try c.decodeIfPresent([LateReply].self, forKey: .late) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -37,6 +42,34 @@ public struct Round: Codable, Sendable, Hashable {
         try c.encode(startedAt.timeIntervalSince1970, forKey: .startedAt)
         try c.encode(endedAt.timeIntervalSince1970, forKey: .endedAt)
         try c.encode(probes, forKey: .probes)
+        if !late.isEmpty { try c.encode(late, forKey: .late) }
+    }
+}
+
+/// A reply that arrived after its probe had been given up (its deadline passed, or a one-shot trace ended the
+/// wait early): the router answered, but too late to count. mtr and traceroute drop these silently; tracemap
+/// counts them so a slow router is told apart from a silent one.
+public struct LateReply: Codable, Sendable, Hashable {
+    public var ttl: Int
+    public var flow: Int
+    /// The round the probe was sent in.
+    public var round: Int
+    public var responder: IPAddress
+    /// Milliseconds from the send to the kernel's receive timestamp.
+    public var rtt: Double
+    public var kind: ReplyKind
+
+    public init(ttl: Int, flow: Int, round: Int, responder: IPAddress, rtt: Double, kind: ReplyKind) {
+        self.ttl = ttl
+        self.flow = flow
+        self.round = round
+        self.responder = responder
+        self.rtt = rtt
+        self.kind = kind
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ttl, flow, round, responder = "from", rtt, kind
     }
 }
 

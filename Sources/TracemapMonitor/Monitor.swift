@@ -6,9 +6,12 @@ import TracemapStats
 /// Watches one target: traces its path round after round through a `PathProber`, keeps per-hop statistics,
 /// raises events (route change, RTT spike, loss, destination lost) and publishes a snapshot after every round.
 ///
-/// Rounds start every `options.interval`; a round that takes longer delays the next one and rounds never overlap.
-/// `run()` goes on until its task is cancelled (or `options.rounds` rounds are done) and then finishes both
-/// streams. Several monitors run side by side for several targets; each owns its prober.
+/// Rounds are started on the clock, every `options.interval`, whatever comes back: a round whose probes still
+/// wait for their replies (each has its own timeout) overlaps the next one, as mtr's do. Finished rounds are
+/// taken in the order they were started, so statistics and events see the path in order. `run()` goes on until
+/// its task is cancelled (or `options.rounds` rounds are done) and then finishes both streams; cancelling ends it
+/// at once, rounds in flight included. Several monitors run side by side for several targets, all on the
+/// process's one probe reactor.
 public actor Monitor {
     /// Every round's snapshot. A slow reader only ever gets the newest one (bounded memory).
     public nonisolated let snapshots: AsyncStream<MonitorSnapshot>
@@ -33,6 +36,7 @@ public actor Monitor {
     private var log: EventLog
     private var completed = 0
     private var nextIndex = 0
+    private var nextToProcess = 0
     private var lastRound: Round?
     private var recordingError: String?
     private var started = false
@@ -75,18 +79,43 @@ public actor Monitor {
         guard !started else { return }
         started = true
         record(.header(meta))
+        let (finished, sink) = AsyncStream<Round>.makeStream()
         let interval = max(options.interval, .milliseconds(1))
-        var nextStart = clock.now
-        while !Task.isCancelled, !isDone {
-            applyResolution()
-            await performRound()
+        let launcher = Task { await self.launchRounds(every: interval, into: sink) }
+        var waiting: [Int: Round] = [:]
+        for await round in finished {
+            waiting[round.index] = round
+            while let next = waiting.removeValue(forKey: nextToProcess) {
+                nextToProcess += 1
+                process(next)
+            }
             if isDone { break }
-            // Rounds start on a fixed grid; a round that overran delays the next one instead of causing a burst.
-            nextStart = max(nextStart.advanced(by: interval), clock.now)
-            do { try await Task.sleep(until: nextStart, clock: clock) } catch { break }
         }
+        launcher.cancel()
         snapshotSink.finish()
         eventSink.finish()
+    }
+
+    /// Starts a round every `interval` on a fixed grid (a late start — the process was stopped — does not cause a
+    /// burst) until cancelled or the count is reached; each round reports into `sink` when its probes are done.
+    private nonisolated func launchRounds(every interval: Duration, into sink: AsyncStream<Round>.Continuation) async {
+        let clock = ContinuousClock()
+        var nextStart = clock.now
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled, let (index, plan, prober) = await self.nextLaunch() {
+                group.addTask { sink.yield(await prober.trace(round: index, plan: plan)) }
+                nextStart = max(nextStart.advanced(by: interval), clock.now)
+                do { try await Task.sleep(until: nextStart, clock: clock) } catch { break }
+            }
+        }
+    }
+
+    /// The next round to start: its index, plan and prober; nil once `options.rounds` rounds were started.
+    private func nextLaunch() -> (Int, RoundPlan, any PathProber)? {
+        if let rounds = options.rounds, nextIndex >= rounds { return nil }
+        applyResolution()
+        defer { nextIndex += 1 }
+        return (nextIndex, planner.plan, prober)
     }
 
     /// Clears every statistic and the baselines and loss windows behind the alerts (the TUI's `r`, as mtr's). The
@@ -117,11 +146,19 @@ public actor Monitor {
         options.rounds.map { completed >= $0 } ?? false
     }
 
-    /// One round: probe, then statistics, events, recording and snapshot.
+    /// Traces one round and processes it before returning (tests drive a monitor round by round with it).
     func performRound() async {
-        let index = nextIndex
-        nextIndex += 1
-        let round = await prober.trace(round: index, plan: planner.plan)
+        guard let (index, plan, prober) = nextLaunch() else { return }
+        let round = await prober.trace(round: index, plan: plan)
+        nextToProcess = index + 1
+        process(round)
+    }
+
+    /// One finished round: statistics, events, recording and snapshot. Late replies noticed since the last round
+    /// are filed with this one.
+    func process(_ finished: Round) {
+        var round = finished
+        round.late += prober.takeLateReplies()
         completed += 1
         lastRound = round
         planner.learn(from: round)

@@ -3,23 +3,23 @@ import Foundation
 /// How a monitor paces its rounds and when it raises an event. TTL range, protocol and flows come from the
 /// prober's `ProbeOptions`; these are the monitor's own settings. Parsing stays in the executable.
 public struct MonitorOptions: Sendable, Hashable {
-    /// Rounds start this far apart; a slow round delays the next one, rounds never overlap.
+    /// Rounds start this far apart, on the clock: a round whose probes still wait for replies overlaps the next.
     public var interval: Duration = .seconds(1)
     /// Rounds kept in the rolling statistics (median, p95, window loss).
     public var window: Int = 60
     /// Stop after this many rounds (`watch --count`); nil runs until the task is cancelled.
     public var rounds: Int?
-    /// A round ends this long after the destination answered.
-    public var grace: Duration = .milliseconds(50)
-    /// A round never lasts longer than this.
-    public var maxRoundDuration: Duration = .seconds(3)
+    /// A round ends this long after the destination answered (once every lower TTL is answered or timed out).
+    public var grace: Duration = .zero
     /// Overrides the prober's `maxHops` for the rounds that probe the whole path.
     public var maxHops: Int?
 
     /// Route change: the responders must differ from the established path for this many rounds in a row.
     public var routeChangeRounds: Int = 2
-    /// Destination lost: no answer from the destination for this many rounds in a row.
-    public var destinationLostRounds: Int = 5
+    /// Destination lost: no answer from the destination for this many rounds in a row. With 1 s rounds and a
+    /// 1 s timeout the alert comes about 3–4 s after the destination went dark; a destination that drops one
+    /// reply in ten raises it about once in a thousand rounds' worth of three-in-a-row.
+    public var destinationLostRounds: Int = 3
 
     /// RTT spike: the recent median must exceed the baseline by this fraction (0.4 = +40 %)…
     public var spikeRelative: Double = 0.4
@@ -53,7 +53,6 @@ public struct MonitorOptions: Sendable, Hashable {
         if window < 1 { return "window must be at least 1 round" }
         if let rounds, rounds < 1 { return "count must be at least 1 round" }
         if grace < .zero { return "grace must not be negative" }
-        if maxRoundDuration <= .zero { return "maximum round duration must be above 0" }
         if let maxHops, !(1...255).contains(maxHops) { return "max hops must be 1…255" }
         if routeChangeRounds < 1 { return "route-change rounds must be at least 1" }
         if destinationLostRounds < 1 { return "destination-lost rounds must be at least 1" }

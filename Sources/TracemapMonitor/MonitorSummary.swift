@@ -19,6 +19,8 @@ public struct MonitorSummary: Codable, Sendable {
         public var ttl: Int
         public var sent: Int
         public var received: Int
+        /// Replies that came after their probe's deadline: counted apart from `received`.
+        public var late: Int
         /// Since the start (or the last reset), as mtr's Loss%.
         public var lossPercent: Double
         /// Over the rolling window: what the hop does now.
@@ -41,7 +43,7 @@ public struct MonitorSummary: Codable, Sendable {
         public var interarrivalJitter: Double?
 
         enum CodingKeys: String, CodingKey {
-            case ttl, sent, received, lossPercent = "loss_pct", windowLossPercent = "window_loss_pct", silent
+            case ttl, sent, received, late, lossPercent = "loss_pct", windowLossPercent = "window_loss_pct", silent
             case responders, last = "last_ms", best = "best_ms", mean = "avg_ms", worst = "worst_ms"
             case standardDeviation = "stdev_ms", median = "median_ms", p95 = "p95_ms", lastJitter = "jitter_ms"
             case meanJitter = "javg_ms", maxJitter = "jmax_ms", interarrivalJitter = "jint_ms"
@@ -53,6 +55,7 @@ public struct MonitorSummary: Codable, Sendable {
             ttl = hop.ttl
             sent = hop.sent
             received = hop.received
+            late = hop.late
             lossPercent = hop.lossPercent
             windowLossPercent = hop.window.lossPercent
             silent = hop.isSilent

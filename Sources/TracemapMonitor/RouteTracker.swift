@@ -109,6 +109,17 @@ struct RouteTracker: Sendable {
             missedRun += 1
             answeredRun = 0
         }
+        if lostEvent == nil, !everReached, missedRun >= lostRounds {
+            let last = observation.lastAnsweringTTL
+            let lastText = last.map { ttl in
+                "; the last hop answering is \(ttl) (\(Self.text(observation.responders[ttl].map(Array.init) ?? [])))"
+            } ?? "; no hop answers"
+            var event = stamp.event(.destinationUnreachable, .critical, ttl: last,
+                                    "destination has not answered in \(missedRun) rounds\(lastText)")
+            event.newPath = observation.path()
+            lostEvent = event
+            return [event]
+        }
         if lostEvent == nil, everReached, missedRun >= lostRounds {
             let last = observation.lastAnsweringTTL
             let lastText = last.map { ttl in
@@ -124,8 +135,10 @@ struct RouteTracker: Sendable {
         if let lost = lostEvent, answeredRun >= confirmRounds, let reached = observation.destinationTTL {
             lostEvent = nil
             var event = stamp.event(.destinationReached, .info, ttl: reached,
-                                    "destination answers again at hop \(reached), "
-                                    + "\(stamp.round - lost.round) rounds after it was lost")
+                                    lost.kind == .destinationUnreachable
+                                        ? "destination answers at hop \(reached), \(stamp.round) rounds after the start"
+                                        : "destination answers again at hop \(reached), "
+                                          + "\(stamp.round - lost.round) rounds after it was lost")
             event.newPath = observation.path()
             return [event]
         }

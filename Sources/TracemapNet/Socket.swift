@@ -106,6 +106,32 @@ public final class Socket: @unchecked Sendable {
         try setOption(level: SOL_SOCKET, name: SO_TIMESTAMPNS, value: 1)
     }
 
+    /// Lets only these ICMP (IPv4, `ICMP_FILTER`) or ICMPv6 (`ICMP6_FILTER`, RFC 3542) types reach a raw socket,
+    /// so a raw socket shared by many targets does not parse every echo request and neighbour message on the host.
+    public func passOnlyICMPTypes(_ types: [UInt8]) throws(SocketError) {
+        switch family {
+        case .v4:
+            let mask = types.reduce(UInt32(0)) { $0 | (UInt32(1) << UInt32($1 & 31)) }
+            guard tm_set_icmp_filter(descriptor, mask) == 0 else { throw SocketError("setsockopt(ICMP_FILTER)") }
+        case .v6:
+            var filter = icmp6_filter()
+            tm_icmp6_filter_setblockall(&filter)
+            for type in types { tm_icmp6_filter_setpass(Int32(type), &filter) }
+            let result = withUnsafeBytes(of: &filter) {
+                setsockopt(descriptor, Int32(IPPROTO_ICMPV6), ICMP6_FILTER, $0.baseAddress, socklen_t($0.count))
+            }
+            guard result == 0 else { throw SocketError("setsockopt(ICMP6_FILTER)") }
+        }
+    }
+
+    /// Asks for a receive buffer of `bytes`: `SO_RCVBUFFORCE` (past `net.core.rmem_max`, needs CAP_NET_ADMIN),
+    /// else `SO_RCVBUF` (capped by rmem_max). Best effort: a smaller buffer still works, it only drops sooner.
+    public func enlargeReceiveBuffer(to bytes: Int32) {
+        if (try? setOption(level: SOL_SOCKET, name: SO_RCVBUFFORCE, value: bytes)) == nil {
+            try? setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: bytes)
+        }
+    }
+
     /// Queues ICMP errors for this socket (`IP_RECVERR` / `IPV6_RECVERR`), the unprivileged way to see hops.
     public func enableErrorQueue() throws(SocketError) {
         switch family {

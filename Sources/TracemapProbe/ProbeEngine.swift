@@ -97,16 +97,22 @@ public enum ProbeEngine {
         } else {
             source = try routeSource(to: target.address, device: options.device)
         }
-        let transport = try openTransport(target: target.address, options: options, source: source)
+        let transport = try openTransport(options: options, source: source)
         if dropPrivileges { Privileges.drop() }
-        return Prober(target: target, options: options, transport: transport)
+        return Prober(target: target, options: options, transport: transport, reactor: .shared)
     }
 
-    private static func openTransport(target: IPAddress, options: ProbeOptions,
-                                      source: IPAddress) throws(ProbeSetupError) -> ProbeTransport {
+    /// The shared transport for these options: opened once per method, family and packet shape, then used by
+    /// every target whose probes look alike (one raw ICMP socket serves 500 targets).
+    private static func openTransport(options: ProbeOptions,
+                                      source: IPAddress) throws(ProbeSetupError) -> any ProbeTransport {
+        let reactor = ProbeReactor.shared
         if Privileges.canOpenRawSockets {
             do throws(SocketError) {
-                return try RawTransport(target: target, options: options, source: source)
+                return try reactor.transport(for: TransportKey(method: .raw, options: options, source: source)) {
+                    () throws(SocketError) -> any ProbeTransport in
+                    try RawTransport(options: options, source: source)
+                }
             } catch where error.code == EPERM || error.code == EACCES {
                 // A container may deny raw sockets even to root: the unprivileged methods may still work.
             } catch {
@@ -114,10 +120,18 @@ public enum ProbeEngine {
             }
         }
         do throws(SocketError) {
-            switch options.protocolKind {
-            case .icmp: return try PingSocketTransport(target: target, options: options, source: source)
-            case .udp: return try UDPRecvErrTransport(target: target, options: options, source: source)
-            case .tcp: return TCPConnectTransport(target: target, options: options, source: source)
+            let method: ProbeMethod = switch options.protocolKind {
+            case .icmp: .pingSocket
+            case .udp: .udpRecvErr
+            case .tcp: .tcpConnect
+            }
+            return try reactor.transport(for: TransportKey(method: method, options: options, source: source)) {
+                () throws(SocketError) -> any ProbeTransport in
+                switch options.protocolKind {
+                case .icmp: try PingSocketTransport(options: options, source: source)
+                case .udp: try UDPRecvErrTransport(options: options, source: source)
+                case .tcp: TCPConnectTransport(options: options, source: source)
+                }
             }
         } catch {
             throw describe(error)

@@ -2,9 +2,18 @@ import Foundation
 import TracemapModel
 import TracemapNet
 
-/// A reply a transport matched to one of its own probes, by the sequence the probe carried.
-struct TransportReply {
+/// What identifies one probe among every probe the process has in flight: the address it was sent to and the
+/// sequence it carried. The reactor hands out sequences per destination, so the pair is unique however many
+/// targets share a socket.
+struct ProbeKey: Hashable {
+    var destination: IPAddress
     var sequence: UInt16
+}
+
+/// A reply a transport matched to one of its own probes, by the destination and sequence the probe carried.
+struct TransportReply {
+    var key: ProbeKey
+    var sequence: UInt16 { key.sequence }
     var responder: IPAddress
     var kind: ReplyKind
     var code: UInt8?
@@ -13,24 +22,25 @@ struct TransportReply {
     var receivedAt: Double
 }
 
-/// One probe method: how probes leave and how replies are read back and recognised as ours.
-/// Implementations own their sockets; the prober drives them from one thread.
-protocol ProbeTransport: AnyObject {
+/// One probe method for one family and set of packet options: how probes leave and how replies are read back
+/// and recognised as ours. A transport serves every target whose probes look alike (the reactor shares it);
+/// implementations own their sockets and are driven only from the reactor's thread.
+protocol ProbeTransport: AnyObject, Sendable {
     var method: ProbeMethod { get }
     /// The source address probes leave from.
     var source: IPAddress? { get }
     /// Descriptors to wait on, with poll events.
     func pollSet() -> [(fd: Int32, events: Int16)]
-    /// Sends the probe; returns the wall-clock send time.
-    func send(ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double
-    /// Reads whatever is ready on `fd` and returns the replies that belong to this process's probes.
+    /// Sends one probe to `destination`; returns the wall-clock send time.
+    func send(to destination: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double
+    /// Reads whatever is ready on `fd` and returns the replies that belong to this transport's probes.
     func receive(fd: Int32, revents: Int16) -> [TransportReply]
-    /// The probe with this sequence is resolved (replied or given up): release what it held.
-    func finish(sequence: UInt16)
+    /// The probe is resolved (replied or given up): release what it held.
+    func finish(_ key: ProbeKey)
 }
 
 extension ProbeTransport {
-    func finish(sequence: UInt16) {}
+    func finish(_ key: ProbeKey) {}
 }
 
 /// The bytes tracemap puts in every probe payload after the Paris tweak bytes: a tag and the sequence, so the

@@ -1,69 +1,47 @@
 import Foundation
+import Synchronization
 import TracemapModel
 import TracemapNet
 
-/// The real prober: drives one transport through rounds on its own serial queue, one round at a time.
-/// A round is a single-threaded loop around `poll(2)` (traceroute's design): send while the in-flight limit
-/// allows, wait for replies or the next deadline, match, repeat. No thread runs between rounds.
+/// The real prober of one target: hands its rounds to the process's `ProbeReactor`, which sends and matches
+/// the probes of every target on one thread. Rounds may overlap; no thread waits here.
 public final class Prober: PathProber, @unchecked Sendable {
     public let target: TraceTarget
     public let options: ProbeOptions
     public var method: ProbeMethod { transport.method }
     public var source: IPAddress? { transport.source }
 
-    private let transport: ProbeTransport
-    private let queue = DispatchQueue(label: "tracemap.prober")
-    /// The next sequence to hand out; sequences are unique among outstanding probes and never 0.
-    private var nextSequence: UInt16 = UInt16.random(in: 1...0x7fff)
+    private let transport: any ProbeTransport
+    private let reactor: ProbeReactor
+    private let late = Mutex<[LateReply]>([])
 
-    init(target: TraceTarget, options: ProbeOptions, transport: ProbeTransport) {
+    init(target: TraceTarget, options: ProbeOptions, transport: any ProbeTransport, reactor: ProbeReactor) {
         self.target = target
         self.options = options
         self.transport = transport
+        self.reactor = reactor
     }
 
     public func trace(round index: Int, plan: RoundPlan) async -> Round {
-        await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.runRound(index: index, plan: plan))
+        let id = reactor.newRoundID()
+        let request = ReactorCore.RoundRequest(
+            id: id, index: index, destination: target.address, transport: transport, plan: plan, options: options,
+            completion: { _ in }, onLate: { [weak self] reply in self?.late.withLock { $0.append(reply) } })
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Round, Never>) in
+                var started = request
+                started.completion = { round in continuation.resume(returning: round) }
+                reactor.start(started)
             }
+        } onCancel: {
+            reactor.cancel(round: id)
         }
     }
 
-    private func takeSequence() -> UInt16 {
-        // 0 means "no checksum" in a UDP header and 0xffff is its one's-complement twin: neither is a sequence.
-        nextSequence = nextSequence >= 0xfffe ? 1 : nextSequence + 1
-        return nextSequence
-    }
-
-    private func runRound(index: Int, plan: RoundPlan) -> Round {
-        var state = RoundState(plan: plan, options: options, startedAt: wallClockNow())
-        while !state.isFinished(now: wallClockNow()) {
-            sendReady(&state)
-            let now = wallClockNow()
-            let wait = max(0, state.nextWakeUp(now: now) - now)
-            for ready in pollReadable(transport.pollSet(), timeout: wait) {
-                for reply in transport.receive(fd: ready.fd, revents: ready.revents) {
-                    if state.resolve(reply) { transport.finish(sequence: reply.sequence) }
-                }
-            }
-            for expired in state.expire(now: wallClockNow()) { transport.finish(sequence: expired) }
-        }
-        for abandoned in state.abandonOutstanding() { transport.finish(sequence: abandoned) }
-        return Round(index: index, startedAt: Date(timeIntervalSince1970: state.startedAt),
-                     endedAt: Date(timeIntervalSince1970: wallClockNow()), probes: state.records())
-    }
-
-    /// Sends every probe whose turn has come, within the in-flight limit and the pacing options.
-    private func sendReady(_ state: inout RoundState) {
-        while let spec = state.nextToSend(now: wallClockNow()) {
-            let sequence = takeSequence()
-            do {
-                let sentAt = try transport.send(ttl: spec.ttl, flow: spec.flow, sequence: sequence)
-                state.sent(spec, sequence: sequence, at: sentAt)
-            } catch {
-                state.failed(spec, error: error.symbol, at: wallClockNow())
-            }
+    public func takeLateReplies() -> [LateReply] {
+        late.withLock { replies in
+            defer { replies = [] }
+            return replies
         }
     }
 }

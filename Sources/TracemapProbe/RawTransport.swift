@@ -6,10 +6,10 @@ import TracemapPacket
 /// Probes over raw sockets (root or CAP_NET_RAW): every header under our control, so every protocol keeps a
 /// Paris flow — ICMP keeps its checksum constant per flow, UDP and TCP keep their ports and carry the sequence
 /// in the UDP checksum or the TCP sequence number (Paris traceroute, Augustin et al. 2006).
-final class RawTransport: ProbeTransport {
+final class RawTransport: ProbeTransport, @unchecked Sendable {
     let method = ProbeMethod.raw
-    let source: IPAddress?
-    private let target: IPAddress
+    var source: IPAddress? { local }
+    private let local: IPAddress
     private let options: ProbeOptions
     private let family: IPAddress.Family
     /// ICMP: the echo identifier of this process. UDP/TCP: the tag in the high half of the TCP sequence.
@@ -21,15 +21,21 @@ final class RawTransport: ProbeTransport {
     private let icmpSocket: Socket
     private let tcpSocket: Socket?
 
-    init(target: IPAddress, options: ProbeOptions, source: IPAddress) throws(SocketError) {
-        self.target = target
+    init(options: ProbeOptions, source: IPAddress) throws(SocketError) {
         self.options = options
-        self.family = target.family
-        self.source = source
+        self.family = source.family
+        self.local = source
         tag = UInt16.random(in: 1...0xfffe)
         let icmpProtocol = family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
         icmpSocket = try Socket(family: family, type: Int32(SOCK_RAW.rawValue), protocolNumber: icmpProtocol)
         try icmpSocket.enableKernelTimestamps()
+        // Only what can answer a probe: echo reply, destination unreachable, time exceeded (v4 0, 3, 11; v6 129,
+        // 1, 3). Everything else the host receives — other tools' echo requests, neighbour discovery — stays in
+        // the kernel instead of waking the reactor.
+        try icmpSocket.passOnlyICMPTypes(family == .v4 ? [0, 3, 11] : [129, 1, 3])
+        // One socket hears every target's replies: room for a burst of thousands (hundreds of targets starting
+        // a round at once) so the kernel does not drop them before the reactor reads.
+        icmpSocket.enlargeReceiveBuffer(to: 4 << 20)
         switch options.protocolKind {
         case .icmp:
             sendSocket = icmpSocket
@@ -42,7 +48,7 @@ final class RawTransport: ProbeTransport {
             // are per packet and the socket never receives anything.
             sendSocket = try Socket(family: family, type: Int32(SOCK_RAW.rawValue), protocolNumber: Int32(IPPROTO_RAW))
             let reservations = try RawTransport.reservePorts(count: options.flows, family: family,
-                                                             tcp: options.protocolKind == .tcp, source: source)
+                                                             tcp: options.protocolKind == .tcp, source: local)
             portReservations = reservations.sockets
             flowPorts = reservations.ports
             if options.protocolKind == .tcp {
@@ -87,7 +93,7 @@ final class RawTransport: ProbeTransport {
         return set
     }
 
-    func send(ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
+    func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
         let payload = ProbePayload.make(tag: tag, sequence: sequence)
         switch options.protocolKind {
         case .icmp:
@@ -96,7 +102,7 @@ final class RawTransport: ProbeTransport {
             let message = ProbePacket.icmpEcho(family: family, identifier: tag, sequence: sequence,
                                                payload: payload, payloadLength: length,
                                                flowChecksum: RawTransport.flowChecksum(flow),
-                                               source: source, destination: target)
+                                               source: local, destination: target)
             try icmpSocket.setTTL(ttl)
             let sentAt = wallClockNow()
             try icmpSocket.send(message, to: target)
@@ -104,25 +110,27 @@ final class RawTransport: ProbeTransport {
         case .udp:
             let length = ProbePayload.length(packetSize: options.packetSize, family: family, transportHeader: 8,
                                              minimum: 2 + payload.count)
-            let segment = ProbePacket.udp(source: source!, destination: target, sourcePort: flowPorts[flow],
+            let segment = ProbePacket.udp(source: local, destination: target, sourcePort: flowPorts[flow],
                                           destinationPort: options.destinationPort,
                                           checksum: sequence, payload: payload, payloadLength: length)
-            return try sendWithHeader(segment, protocolNumber: UInt8(IPPROTO_UDP), ttl: ttl, sequence: sequence)
+            return try sendWithHeader(segment, to: target, protocolNumber: UInt8(IPPROTO_UDP), ttl: ttl,
+                                      sequence: sequence)
         case .tcp:
-            let segment = ProbePacket.tcpSyn(source: source!, destination: target, sourcePort: flowPorts[flow],
+            let segment = ProbePacket.tcpSyn(source: local, destination: target, sourcePort: flowPorts[flow],
                                              destinationPort: options.destinationPort,
                                              sequenceNumber: UInt32(tag) << 16 | UInt32(sequence))
-            return try sendWithHeader(segment, protocolNumber: UInt8(IPPROTO_TCP), ttl: ttl, sequence: sequence)
+            return try sendWithHeader(segment, to: target, protocolNumber: UInt8(IPPROTO_TCP), ttl: ttl,
+                                      sequence: sequence)
         }
     }
 
-    private func sendWithHeader(_ transport: [UInt8], protocolNumber: UInt8, ttl: Int,
+    private func sendWithHeader(_ transport: [UInt8], to target: IPAddress, protocolNumber: UInt8, ttl: Int,
                                 sequence: UInt16) throws(SocketError) -> Double {
         let header = family == .v4
-            ? ProbePacket.ipv4Header(source: source!, destination: target, ttl: UInt8(clamping: ttl), tos: options.tos,
+            ? ProbePacket.ipv4Header(source: local, destination: target, ttl: UInt8(clamping: ttl), tos: options.tos,
                                      identification: sequence, protocolNumber: protocolNumber,
                                      payloadLength: transport.count)
-            : ProbePacket.ipv6Header(source: source!, destination: target, hopLimit: UInt8(clamping: ttl),
+            : ProbePacket.ipv6Header(source: local, destination: target, hopLimit: UInt8(clamping: ttl),
                                      trafficClass: options.tos, flowLabel: 0, nextHeader: protocolNumber,
                                      payloadLength: transport.count)
         let sentAt = wallClockNow()
@@ -147,7 +155,7 @@ final class RawTransport: ProbeTransport {
                 parsed = ResponseParser.parseIPv4(message.bytes)
             } else if let sender = message.sender {
                 parsed = socket === tcpSocket
-                    ? ResponseParser.parseTCP(message.bytes, from: sender, to: source ?? target)
+                    ? ResponseParser.parseTCP(message.bytes, from: sender, to: local)
                     : ResponseParser.parseICMPv6(message.bytes, from: sender, to: source)
             } else {
                 parsed = nil
@@ -171,12 +179,13 @@ final class RawTransport: ProbeTransport {
         case .other: return nil
         }
         if kind == .echoReply {
-            guard options.protocolKind == .icmp, probe.icmpIdentifier == tag, let sequence = probe.icmpSequence,
-                  response.responder == target else { return nil }
-            return TransportReply(sequence: sequence, responder: response.responder, kind: kind, code: code,
+            guard options.protocolKind == .icmp, probe.icmpIdentifier == tag, let sequence = probe.icmpSequence
+            else { return nil }
+            return TransportReply(key: ProbeKey(destination: response.responder, sequence: sequence),
+                                  responder: response.responder, kind: kind, code: code,
                                   mpls: response.mpls, receivedAt: receivedAt)
         }
-        guard probe.destination == target else { return nil }
+        let destination = probe.destination
         let sequence: UInt16?
         switch options.protocolKind {
         case .icmp:
@@ -195,7 +204,8 @@ final class RawTransport: ProbeTransport {
             }
         }
         guard let sequence else { return nil }
-        return TransportReply(sequence: sequence, responder: response.responder, kind: kind, code: code,
+        return TransportReply(key: ProbeKey(destination: destination, sequence: sequence),
+                              responder: response.responder, kind: kind, code: code,
                               mpls: response.mpls, receivedAt: receivedAt)
     }
 }

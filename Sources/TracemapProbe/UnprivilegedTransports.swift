@@ -4,18 +4,20 @@ import TracemapNet
 import TracemapPacket
 
 /// Reads a socket's error queue (IP_RECVERR) and turns each queued ICMP error into a reply, using `sequence`
-/// to find our probe in the quoted payload the kernel hands back.
+/// to find our probe in the quoted payload the kernel hands back; the probe's destination is the message's
+/// name (ip(7): the original destination of the datagram that caused the error).
 private func drainErrorQueue(_ socket: Socket, family: IPAddress.Family,
                              sequence: ([UInt8]) -> UInt16?) -> [TransportReply] {
     var replies: [TransportReply] = []
     while let message = socket.receive(errorQueue: true) {
         guard let error = message.extendedError, error.isICMP, let offender = error.offender,
-              let probeSequence = sequence(message.bytes) else { continue }
+              let destination = message.sender, let probeSequence = sequence(message.bytes) else { continue }
         let timeExceeded = family == .v4 ? error.type == 11 : error.type == 3
         let unreachable = family == .v4 ? error.type == 3 : error.type == 1
         guard timeExceeded || unreachable else { continue }
         let kind: ReplyKind = timeExceeded ? .timeExceeded : .unreachable(code: error.code, family: family)
-        replies.append(TransportReply(sequence: probeSequence, responder: offender, kind: kind,
+        replies.append(TransportReply(key: ProbeKey(destination: destination, sequence: probeSequence),
+                                      responder: offender, kind: kind,
                                       code: unreachable ? error.code : nil, mpls: [],
                                       receivedAt: message.kernelTime ?? wallClockNow()))
     }
@@ -35,24 +37,24 @@ private func sendReportingPendingError(_ socket: Socket, _ bytes: [UInt8], to ta
 
 /// ICMP echo over unprivileged "ping" sockets (SOCK_DGRAM, IPPROTO_ICMP[V6]; `net.ipv4.ping_group_range`).
 /// The kernel sets the identifier to the socket's port; one socket per flow keeps each flow's checksum constant.
-final class PingSocketTransport: ProbeTransport {
+final class PingSocketTransport: ProbeTransport, @unchecked Sendable {
     let method = ProbeMethod.pingSocket
     let source: IPAddress?
-    private let target: IPAddress
+    private let family: IPAddress.Family
     private let options: ProbeOptions
     private let tag = UInt16.random(in: 1...0xfffe)
     private let sockets: [Socket]
     private let identifiers: [UInt16]
 
-    init(target: IPAddress, options: ProbeOptions, source: IPAddress) throws(SocketError) {
-        self.target = target
+    init(options: ProbeOptions, source: IPAddress) throws(SocketError) {
+        self.family = source.family
         self.options = options
         self.source = source
-        let icmpProtocol = target.family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
+        let icmpProtocol = source.family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
         var sockets: [Socket] = []
         var identifiers: [UInt16] = []
         for _ in 0..<options.flows {
-            let socket = try Socket(family: target.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: icmpProtocol)
+            let socket = try Socket(family: source.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: icmpProtocol)
             try socket.enableErrorQueue()
             try socket.enableKernelTimestamps()
             try socket.setTOS(options.tos)
@@ -69,7 +71,7 @@ final class PingSocketTransport: ProbeTransport {
         sockets.map { ($0.descriptor, Int16(POLLIN)) }
     }
 
-    func send(ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
+    func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
         let payload = ProbePayload.make(tag: tag, sequence: sequence)
         let length = ProbePayload.length(packetSize: options.packetSize, family: target.family, transportHeader: 8,
                                          minimum: 2 + payload.count)
@@ -86,14 +88,15 @@ final class PingSocketTransport: ProbeTransport {
     func receive(fd: Int32, revents: Int16) -> [TransportReply] {
         guard let socket = sockets.first(where: { $0.descriptor == fd }) else { return [] }
         // The error queue holds the quoted ICMP header and payload of our probe (the kernel strips the IP header).
-        var replies = drainErrorQueue(socket, family: target.family) { [tag] quoted in
+        var replies = drainErrorQueue(socket, family: family) { [tag] quoted in
             ProbePayload.sequence(in: quoted, offset: 10, tag: tag)
         }
         while let message = socket.receive() {
             // Echo replies arrive as the ICMP message alone: type, code, checksum, identifier, sequence, payload.
-            guard message.bytes.count >= 8, message.sender == target,
+            guard message.bytes.count >= 8, let sender = message.sender,
                   let sequence = ProbePayload.sequence(in: message.bytes, offset: 10, tag: tag) else { continue }
-            replies.append(TransportReply(sequence: sequence, responder: target, kind: .echoReply, code: nil,
+            replies.append(TransportReply(key: ProbeKey(destination: sender, sequence: sequence), responder: sender,
+                                          kind: .echoReply, code: nil,
                                           mpls: [], receivedAt: message.kernelTime ?? wallClockNow()))
         }
         return replies
@@ -102,20 +105,20 @@ final class PingSocketTransport: ProbeTransport {
 
 /// UDP over ordinary sockets with IP_RECVERR: one socket (one source port) per flow, the sequence in the payload.
 /// Routers that quote only 8 bytes of the probe (RFC 792's minimum) cannot be matched this way.
-final class UDPRecvErrTransport: ProbeTransport {
+final class UDPRecvErrTransport: ProbeTransport, @unchecked Sendable {
     let method = ProbeMethod.udpRecvErr
     let source: IPAddress?
-    private let target: IPAddress
+    private let family: IPAddress.Family
     private let options: ProbeOptions
     private let tag = UInt16.random(in: 1...0xfffe)
     private let sockets: [Socket]
 
-    init(target: IPAddress, options: ProbeOptions, source: IPAddress) throws(SocketError) {
-        self.target = target
+    init(options: ProbeOptions, source: IPAddress) throws(SocketError) {
+        self.family = source.family
         self.options = options
         self.source = source
         sockets = try (0..<options.flows).map { _ throws(SocketError) in
-            let socket = try Socket(family: target.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: 0)
+            let socket = try Socket(family: source.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: 0)
             try socket.enableErrorQueue()
             try socket.enableKernelTimestamps()
             try socket.setTOS(options.tos)
@@ -129,7 +132,7 @@ final class UDPRecvErrTransport: ProbeTransport {
         sockets.map { ($0.descriptor, Int16(POLLIN)) }
     }
 
-    func send(ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
+    func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
         let payload = ProbePayload.make(tag: tag, sequence: sequence)
         let length = ProbePayload.length(packetSize: options.packetSize, family: target.family, transportHeader: 8,
                                          minimum: payload.count)
@@ -144,7 +147,7 @@ final class UDPRecvErrTransport: ProbeTransport {
     func receive(fd: Int32, revents: Int16) -> [TransportReply] {
         guard let socket = sockets.first(where: { $0.descriptor == fd }) else { return [] }
         while socket.receive() != nil {}
-        return drainErrorQueue(socket, family: target.family) { [tag] quoted in
+        return drainErrorQueue(socket, family: family) { [tag] quoted in
             ProbePayload.sequence(in: quoted, offset: 0, tag: tag)
         }
     }
@@ -152,15 +155,16 @@ final class UDPRecvErrTransport: ProbeTransport {
 
 /// TCP over non-blocking `connect` with IP_RECVERR: a new socket (source port) per probe, so unlike the raw
 /// method this one cannot keep a Paris flow. Connected means SYN-ACK, ECONNREFUSED means RST from the target.
-final class TCPConnectTransport: ProbeTransport {
+final class TCPConnectTransport: ProbeTransport, @unchecked Sendable {
     let method = ProbeMethod.tcpConnect
     let source: IPAddress?
-    private let target: IPAddress
+    private let family: IPAddress.Family
     private let options: ProbeOptions
-    private var pending: [UInt16: Socket] = [:]
+    private var pending: [ProbeKey: Socket] = [:]
+    private var byDescriptor: [Int32: ProbeKey] = [:]
 
-    init(target: IPAddress, options: ProbeOptions, source: IPAddress) {
-        self.target = target
+    init(options: ProbeOptions, source: IPAddress) {
+        self.family = source.family
         self.options = options
         self.source = source
     }
@@ -169,7 +173,7 @@ final class TCPConnectTransport: ProbeTransport {
         pending.values.map { ($0.descriptor, Int16(POLLOUT)) }
     }
 
-    func send(ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
+    func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
         let socket = try Socket(family: target.family, type: Int32(SOCK_STREAM.rawValue), protocolNumber: 0)
         try socket.enableErrorQueue()
         try socket.enableKernelTimestamps()
@@ -179,30 +183,34 @@ final class TCPConnectTransport: ProbeTransport {
         if let source { try socket.bind(source) }
         let sentAt = wallClockNow()
         try socket.connect(target, port: options.destinationPort)
-        pending[sequence] = socket
+        let key = ProbeKey(destination: target, sequence: sequence)
+        pending[key] = socket
+        byDescriptor[socket.descriptor] = key
         return sentAt
     }
 
     func receive(fd: Int32, revents: Int16) -> [TransportReply] {
-        guard let (sequence, socket) = pending.first(where: { $0.value.descriptor == fd }) else { return [] }
-        let hops = drainErrorQueue(socket, family: target.family) { _ in sequence }
+        guard let key = byDescriptor[fd], let socket = pending[key] else { return [] }
+        let target = key.destination
+        let sequence = key.sequence
+        let hops = drainErrorQueue(socket, family: family) { _ in sequence }
         if let hop = hops.first { return [hop] }
         guard revents & Int16(POLLOUT) != 0 || revents & Int16(POLLHUP) != 0 else { return [] }
         let error = socket.pendingError()
         let now = wallClockNow()
         switch error {
         case 0:
-            return [TransportReply(sequence: sequence, responder: target, kind: .tcpSynAck, code: nil, mpls: [],
+            return [TransportReply(key: key, responder: target, kind: .tcpSynAck, code: nil, mpls: [],
                                    receivedAt: now)]
         case ECONNREFUSED:
-            return [TransportReply(sequence: sequence, responder: target, kind: .tcpReset, code: nil, mpls: [],
+            return [TransportReply(key: key, responder: target, kind: .tcpReset, code: nil, mpls: [],
                                    receivedAt: now)]
         default:
             return []
         }
     }
 
-    func finish(sequence: UInt16) {
-        pending[sequence] = nil
+    func finish(_ key: ProbeKey) {
+        if let socket = pending.removeValue(forKey: key) { byDescriptor[socket.descriptor] = nil }
     }
 }

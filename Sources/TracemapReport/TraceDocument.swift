@@ -1,4 +1,5 @@
 import Foundation
+import TracemapGeo
 import TracemapModel
 import TracemapStats
 
@@ -17,6 +18,22 @@ public struct TraceDocument: Codable, Sendable {
         public var mpls: [MPLSLabel]
         public var info: HostInfo?
 
+        /// A responder from a summary (another tool's per-hop statistics), not from probes.
+        public init(address: IPAddress, replies: Int, sharePercent: Double, minMs: Double? = nil,
+                    meanMs: Double? = nil, maxMs: Double? = nil, stddevMs: Double? = nil,
+                    kind: ReplyKind = .timeExceeded, mpls: [MPLSLabel] = [], info: HostInfo? = nil) {
+            self.address = address
+            self.replies = replies
+            self.sharePercent = sharePercent
+            self.minMs = minMs
+            self.meanMs = meanMs
+            self.maxMs = maxMs
+            self.stddevMs = stddevMs
+            self.kind = kind
+            self.mpls = mpls
+            self.info = info
+        }
+
         enum CodingKeys: String, CodingKey {
             case address, replies, sharePercent = "share_pct", minMs = "min_ms", meanMs = "mean_ms"
             case maxMs = "max_ms", stddevMs = "stddev_ms", kind, mpls, info
@@ -27,12 +44,37 @@ public struct TraceDocument: Codable, Sendable {
         public var ttl: Int
         public var sent: Int
         public var lost: Int
+        /// Replies that came after their probe was given up (counted in `lost`, shown apart).
+        public var late: Int
         public var lossPercent: Double
         public var silent: Bool
         public var responders: [Responder]
 
+        /// A hop from statistics, or from a summary (another tool's per-hop statistics, not probes).
+        public init(ttl: Int, sent: Int, lost: Int, late: Int = 0, lossPercent: Double, silent: Bool,
+                    responders: [Responder]) {
+            self.ttl = ttl
+            self.sent = sent
+            self.lost = lost
+            self.late = late
+            self.lossPercent = lossPercent
+            self.silent = silent
+            self.responders = responders
+        }
+
         enum CodingKeys: String, CodingKey {
-            case ttl, sent, lost, lossPercent = "loss_pct", silent, responders
+            case ttl, sent, lost, late, lossPercent = "loss_pct", silent, responders
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            ttl = try c.decode(Int.self, forKey: .ttl)
+            sent = try c.decode(Int.self, forKey: .sent)
+            lost = try c.decode(Int.self, forKey: .lost)
+            late = try c.decodeIfPresent(Int.self, forKey: .late) ?? 0
+            lossPercent = try c.decode(Double.self, forKey: .lossPercent)
+            silent = try c.decode(Bool.self, forKey: .silent)
+            responders = try c.decode([Responder].self, forKey: .responders)
         }
     }
 
@@ -40,13 +82,27 @@ public struct TraceDocument: Codable, Sendable {
     public var reached: Bool
     public var hops: [Hop]
     public var probes: [ProbeRecord]
+    /// Hop locations checked against the RTTs (`checkGeography`); absent when no responder has coordinates.
+    public var geography: GeoAssessment?
 
-    public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo]) {
+    /// A document from summaries (mtr, trippy, Cloudflare give per-hop statistics, not probes): `probes` may be
+    /// empty.
+    public init(meta: TraceMeta, reached: Bool, hops: [Hop], probes: [ProbeRecord] = []) {
+        self.meta = meta
+        self.reached = reached
+        self.hops = hops
+        self.probes = probes
+    }
+
+    /// `origin` is `--origin LAT,LON`, used when the trace has no vantage point of its own.
+    public init(meta: TraceMeta, statistics: PathStatistics, probes: [ProbeRecord], info: [IPAddress: HostInfo],
+                origin: GeoLocation? = nil) {
         self.meta = meta
         self.reached = statistics.lastRoundReached
         self.probes = probes
         hops = statistics.orderedHops.map { hop in
-            Hop(ttl: hop.ttl, sent: hop.sent, lost: hop.lost, lossPercent: hop.lossPercent, silent: hop.isSilent,
+            Hop(ttl: hop.ttl, sent: hop.sent, lost: hop.lost, late: hop.late, lossPercent: hop.lossPercent,
+                silent: hop.isSilent,
                 responders: hop.respondersByShare.map { responder in
                     let acc = responder.cumulative
                     return Responder(address: responder.address, replies: responder.replies,
@@ -56,5 +112,6 @@ public struct TraceDocument: Codable, Sendable {
                                      mpls: responder.mpls, info: info[responder.address])
                 })
         }
+        applyGeography(origin: origin)
     }
 }

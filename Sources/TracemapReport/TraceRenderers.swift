@@ -1,4 +1,5 @@
 import Foundation
+import TracemapGeo
 import TracemapModel
 import TracemapStats
 
@@ -8,14 +9,17 @@ public enum TraceRenderer {
     public struct Naming: Sendable {
         public var showNames: Bool
         public var info: [IPAddress: HostInfo]
+        /// `--origin LAT,LON` for the geography check, when the trace has no vantage point of its own.
+        public var origin: GeoLocation?
 
-        public init(showNames: Bool = true, info: [IPAddress: HostInfo] = [:]) {
+        public init(showNames: Bool = true, info: [IPAddress: HostInfo] = [:], origin: GeoLocation? = nil) {
             self.showNames = showNames
             self.info = info
+            self.origin = origin
         }
 
         public func label(_ address: IPAddress) -> String {
-            if showNames, let name = info[address]?.hostname { return "\(name) (\(address))" }
+            if showNames, let name = info[address]?.hostname { return "\(TextSafety.terminal(name)) (\(address))" }
             return address.description
         }
     }
@@ -24,6 +28,8 @@ public enum TraceRenderer {
     public static func table(meta: TraceMeta, statistics: PathStatistics, columns: [HopColumn],
                              naming: Naming) -> String {
         let extras = naming.info.isEmpty ? [] : ["ASN", "Location"]
+        let geography = TraceGeography.check(meta: meta, statistics: statistics, info: naming.info,
+                                             origin: naming.origin)
         var rows: [[String]] = []
         for hop in statistics.orderedHops {
             let view = StatsView.cumulative(hop)
@@ -46,7 +52,8 @@ public enum TraceRenderer {
                 let info = naming.info[responder.address]
                 let enrichment = extras.isEmpty ? [] : [
                     info?.asn.map { "AS\($0.number)" } ?? (info?.addressClass).map { $0 == .global ? "" : $0.rawValue } ?? "",
-                    info?.location?.shortText ?? "",
+                    (info?.location?.shortText ?? "")
+                        + geographyMark(geography, ttl: hop.ttl, address: responder.address),
                 ]
                 rows.append([position == 0 ? "\(hop.ttl)." : "", host] + cells + enrichment)
             }
@@ -67,6 +74,33 @@ public enum TraceRenderer {
             + (meta.options.flows > 1 ? ", \(meta.options.flows) flows" : "")
         let reached = statistics.lastRoundReached ? "" : "\ndestination not reached"
         return ([title, line(header)] + rows.map(line)).joined(separator: "\n") + reached + "\n"
+            + geographyNotes(geography, naming: naming, statistics: statistics)
+    }
+
+    /// The table's mark beside a location: `!` impossible, `~` an end of a detour leg (README "Geography").
+    static func geographyMark(_ geography: GeoAssessment?, ttl: Int, address: IPAddress) -> String {
+        guard let geography else { return "" }
+        if geography.impossible(ttl: ttl, address: address) != nil { return " !" }
+        let detour = geography.findings.contains {
+            $0.kind == .detour && ($0.ttl == ttl || $0.fromTTL == ttl)
+        }
+        return detour ? " ~" : ""
+    }
+
+    /// The lines under the table that explain each mark; nothing when the places agree with the RTTs.
+    static func geographyNotes(_ geography: GeoAssessment?, naming: Naming, statistics: PathStatistics) -> String {
+        guard let geography, !geography.findings.isEmpty else { return "" }
+        var lines = ["geography, checked from " + (geography.origin?.summary ?? "no origin (detours only)") + ":"]
+        for finding in geography.findings {
+            switch finding.kind {
+            case .impossible:
+                let who = finding.address.map { " " + naming.label($0) } ?? ""
+                lines.append("  ! hop \(finding.ttl)\(who): " + TextSafety.terminal(finding.message))
+            case .detour:
+                lines.append("  ~ " + TextSafety.terminal(finding.message))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     public static func json(_ document: TraceDocument, pretty: Bool = true) throws -> String {
@@ -123,8 +157,10 @@ public enum TraceRenderer {
 
     private static func plain(_ value: Double) -> String { value.formatted(decimals: 3) }
 
-    private static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+    /// An RFC 4180 field; controls and bidi overrides from hostile names made visible first.
+    static func csvField(_ raw: String) -> String {
+        let text = TextSafety.visible(raw)
+        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

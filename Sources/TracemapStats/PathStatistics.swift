@@ -37,6 +37,8 @@ public struct HopStatistics: Sendable, Hashable {
     public private(set) var sent = 0
     public private(set) var received = 0
     public private(set) var sendFailures = 0
+    /// Replies that came after their probe's deadline: counted apart, never as received.
+    public private(set) var late = 0
     /// Every reply of any responder, for the hop-level columns (mtr's view of a hop).
     public private(set) var cumulative = RTTAccumulator()
     /// Reply or timeout per probe over the last rounds (the TTL-level non-response rate lives here).
@@ -86,6 +88,8 @@ public struct HopStatistics: Sendable, Hashable {
         }
     }
 
+    mutating func addLate() { late += 1 }
+
     mutating func evict(before round: Int) {
         window.evict(before: round)
         for address in responders.keys { responders[address]?.evict(before: round) }
@@ -119,14 +123,15 @@ public struct PathStatistics: Sendable, Hashable {
             hops[probe.ttl, default: HopStatistics(ttl: probe.ttl, windowRounds: windowRounds)]
                 .add(probe, round: round.index)
         }
+        for reply in round.late where hops[reply.ttl] != nil { hops[reply.ttl]?.addLate() }
         let oldest = round.index - windowRounds + 1
         for ttl in hops.keys { hops[ttl]?.evict(before: oldest) }
         if let destinationTTL { hops = hops.filter { $0.key <= destinationTTL } }
     }
 
-    /// The hops to show, TTL order: up to the destination when it answered, else up to the last that answered.
+    /// The hops to show, TTL order: up to the destination once it answered, else every TTL probed — silent ones
+    /// included, as traceroute prints a row of stars for each (a path that goes dark is shown going dark).
     public var orderedHops: [HopStatistics] {
-        let last = destinationTTL ?? hops.values.filter { $0.received > 0 }.map(\.ttl).max() ?? 0
-        return hops.values.filter { $0.ttl <= max(last, destinationTTL ?? 0) }.sorted { $0.ttl < $1.ttl }
+        hops.values.filter { $0.ttl <= (destinationTTL ?? Int.max) }.sorted { $0.ttl < $1.ttl }
     }
 }

@@ -95,8 +95,24 @@ enum DetailsPane {
                 text += String(format: "  %.2f, %.2f", latitude, longitude)
             }
             if let radius = location.accuracyRadius { text += String(format: "  ±%.0f km", radius) }
-            text += "  confidence: \(info?.confidence?.rawValue ?? "not checked")"
+            // Judged on the whole path (`PathGeography`), as `trace` and the exports judge it.
+            let geography = TraceGeography.check(meta: frame.model.meta, statistics: frame.model.statistics,
+                                                 info: frame.hostInfo)
+            let origin = geography?.origin
+            if let origin, origin.source == .hop, origin.ttl == hop.ttl,
+               origin.latitude == location.latitude, origin.longitude == location.longitude {
+                text += "  confidence: origin of the check"
+            } else {
+                let confidence = geography?.confidence(ttl: hop.ttl, address: responder.address,
+                                                       checkable: responder.cumulative.bestOrNil != nil)
+                text += "  confidence: \(confidence?.rawValue ?? info?.confidence?.rawValue ?? "not checked")"
+            }
             lines.append(text)
+            for finding in geography?.findings ?? [] where finding.kind == .impossible
+                ? finding.ttl == hop.ttl && finding.address == responder.address
+                : (finding.ttl == hop.ttl && finding.address == responder.address) || finding.fromTTL == hop.ttl {
+                lines.append("Geography: " + finding.message + (origin.map { " (from \($0.summary))" } ?? ""))
+            }
         } else {
             lines.append("Location: unknown")
         }

@@ -27,6 +27,8 @@ public struct Frame: Sendable {
     /// Problems the host-information source reported (a missing GeoIP database…), shown where they explain
     /// an empty pane.
     public var notes: [String] = []
+    /// Which of several watched targets this frame shows (1-based), and how many there are.
+    public var target: (number: Int, of: Int)?
 
     public init(model: TUIModel, hostInfo: [IPAddress: HostInfo] = [:], now: Date = Date(), playback: Playback? = nil) {
         self.model = model

@@ -6,7 +6,9 @@ enum HeaderPane {
     static func render(into canvas: inout Canvas, row: Int, frame: Frame, state: ViewState) {
         let meta = frame.model.meta
         let arrow = state.unicode ? "→" : "->"
-        let source = meta.source?.description ?? "this host"
+        // An imported trace was taken elsewhere: name its vantage point ("ripe-atlas probe 6012", "cloudflare FRA").
+        let source = meta.source?.description ?? meta.vantage.map { [$0.engine, $0.id].compactMap { $0 }
+            .joined(separator: " ") } ?? "this host"
         let target = meta.target.name == meta.target.address.description
             ? meta.target.name : "\(meta.target.name) (\(meta.target.address))"
         let method = "\(meta.protocolKind.rawValue.uppercased()) \(meta.method.rawValue)"
@@ -24,6 +26,9 @@ enum HeaderPane {
         let alerts = frame.model.activeAlerts
         let window = state.rolling ? "window \(frame.model.windowRounds)" : "since start"
         var x = canvas.put("tracemap ", x: 0, y: row, style: CellStyle(.accent, bold: true))
+        if let target = frame.target, target.of > 1 {
+            x += canvas.put("[\(target.number)/\(target.of)] ", x: x, y: row, style: CellStyle(.accent, bold: true))
+        }
         x += canvas.put("\(source) \(arrow) \(target)", x: x, y: row, style: .bold)
         let rest = "  \(method)  round \(frame.model.rounds)  \(Format.duration(frame.elapsed))  \(window)  "
         x += canvas.put(rest, x: x, y: row)

@@ -2,7 +2,7 @@
 public enum Key: Sendable, Hashable {
     case character(Character)
     case up, down, left, right, pageUp, pageDown, home, end
-    case enter, escape, backspace, tab
+    case enter, escape, backspace, tab, backTab
     /// The terminal changed size (curses' KEY_RESIZE after SIGWINCH).
     case resize
     case other(Int32)
@@ -17,6 +17,7 @@ public enum Action: Sendable, Hashable {
     case pause, reset, help
     /// Replay only: faster, slower, seek one step back or forward.
     case faster, slower, seekBack, seekForward
+    case nextTarget, previousTarget
     case redraw
 }
 
@@ -64,6 +65,8 @@ public enum KeyMap {
         Binding(keys: [.character("-"), .character("_")], label: "-", action: .slower, help: "replay slower"),
         Binding(keys: [.left], label: "←", action: .seekBack, help: "replay: back ten rounds"),
         Binding(keys: [.right], label: "→", action: .seekForward, help: "replay: forward ten rounds"),
+        Binding(keys: [.tab], label: "Tab", action: .nextTarget, help: "next target (several hosts)"),
+        Binding(keys: [.backTab], label: "S-Tab", action: .previousTarget, help: "previous target"),
         Binding(keys: [.character("?"), .character("h")], label: "? h", action: .help, help: "this help"),
         Binding(keys: [.character("\u{0c}")], label: "^L", action: .redraw, help: "redraw the screen"),
         Binding(keys: [.character("q"), .character("Q")], label: "q", action: .quit, help: "quit"),

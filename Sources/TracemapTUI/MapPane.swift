@@ -1,3 +1,4 @@
+import TracemapGeo
 import TracemapModel
 import TracemapReport
 import TracemapStats

@@ -19,7 +19,13 @@ struct SignalTrap {
         receivedSignal.pointee = 0
         for number in SignalTrap.signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in receivedSignal.pointee = number }
+            action.__sigaction_handler.sa_handler = { number in
+                receivedSignal.pointee = number
+                if signalWakeDescriptor >= 0 {
+                    var byte: UInt8 = 1
+                    _ = write(signalWakeDescriptor, &byte, 1)
+                }
+            }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(number, &action, nil)

@@ -30,12 +30,14 @@ public struct TUIOptions: Sendable, Hashable {
 }
 
 /// The interactive session: reads keys, takes in monitor snapshots or replayed rounds, and draws a frame from
-/// the pure render core whenever something changed. Everything runs on the main actor, as curses must; keys
-/// are polled without blocking between short sleeps, so the loop never stalls the monitor or enrichment.
+/// the pure render core whenever something changed. Everything runs on the main actor, as curses must. Between
+/// frames the loop sleeps until a key, a signal, a resize, a snapshot or its next deadline (`Wakeups`), so an
+/// idle screen costs one wake-up a second.
 @MainActor
 public final class TUIApp {
     private enum Source {
-        case live(Monitor)
+        /// One monitor per target; Tab switches which one the screen shows.
+        case live([Monitor])
         case replay(ReplayPlayer)
     }
 
@@ -43,7 +45,13 @@ public final class TUIApp {
     private let enricher: (any HostInfoProvider)?
     private let options: TUIOptions
     private var state = ViewState()
-    private var model: TUIModel
+    /// One model per target (one for a replay); `current` is the one on screen.
+    private var models: [TUIModel]
+    private var current = 0
+    private var model: TUIModel {
+        get { models[current] }
+        set { models[current] = newValue }
+    }
     private var hostInfo: [IPAddress: HostInfo] = [:]
     private var notes: [String] = []
     /// The frame shown while the live display is paused.
@@ -54,28 +62,33 @@ public final class TUIApp {
     private var lastEnrichment = Date.distantPast
     private var lastSecond = 0
     private var tasks: [Task<Void, Never>] = []
+    private let wakeups = Wakeups()
 
-    private init(source: Source, model: TUIModel, enricher: (any HostInfoProvider)?, options: TUIOptions) {
+    private init(source: Source, models: [TUIModel], enricher: (any HostInfoProvider)?, options: TUIOptions) {
         self.source = source
-        self.model = model
+        self.models = models
         self.enricher = enricher
         self.options = options
         state.showNames = options.showNames
     }
 
-    /// Runs the TUI over a live monitor (which it starts) until `q` or a signal. The monitor's recording, if
-    /// any, is the monitor's own: the TUI only reads snapshots and events.
-    public static func runLive(monitor: Monitor, enricher: (any HostInfoProvider)?, options: TUIOptions) async throws -> ExitStatus {
-        let snapshot = await monitor.snapshot
-        var model = TUIModel(meta: snapshot.meta, windowRounds: options.windowRounds)
-        model.reportedActiveAlerts = 0
-        let app = TUIApp(source: .live(monitor), model: model, enricher: enricher, options: options)
+    /// Runs the TUI over live monitors (which it starts), one per target, until `q` or a signal. A monitor's
+    /// recording, if any, is the monitor's own: the TUI only reads snapshots and events.
+    public static func runLive(monitors: [Monitor], enricher: (any HostInfoProvider)?,
+                               options: TUIOptions) async throws -> ExitStatus {
+        var models: [TUIModel] = []
+        for monitor in monitors {
+            var model = TUIModel(meta: await monitor.snapshot.meta, windowRounds: options.windowRounds)
+            model.reportedActiveAlerts = 0
+            models.append(model)
+        }
+        let app = TUIApp(source: .live(monitors), models: models, enricher: enricher, options: options)
         return try await app.run()
     }
 
     /// Runs the TUI over a recording.
     public static func runReplay(player: ReplayPlayer, enricher: (any HostInfoProvider)?, options: TUIOptions) async throws -> ExitStatus {
-        let app = TUIApp(source: .replay(player), model: player.model, enricher: enricher, options: options)
+        let app = TUIApp(source: .replay(player), models: [player.model], enricher: enricher, options: options)
         return try await app.run()
     }
 
@@ -88,6 +101,7 @@ public final class TUIApp {
             terminal.stop()
             signals.restore()
         }
+        wakeups.watchInput()
         startLive()
         var last = ContinuousClock.now
         while true {
@@ -95,6 +109,7 @@ public final class TUIApp {
             while let key = terminal.readKey() {
                 if handle(key) == .quit { return .success }
             }
+            wakeups.keysRead()
             let now = ContinuousClock.now
             advanceReplay(by: now - last)
             last = now
@@ -108,17 +123,28 @@ public final class TUIApp {
                 dirty = false
                 forceRedraw = false
             }
-            try? await Task.sleep(for: .milliseconds(25))
+            await wakeups.wait(upTo: nextDeadline())
         }
+    }
+
+    /// How long the loop may sleep: to the next replay frame while one plays, to the enrichment pass while one is
+    /// due, else to the next second (the header's clock).
+    private func nextDeadline() -> Duration {
+        if case .replay(let player) = source, player.playing { return .milliseconds(50) }
+        let now = Date().timeIntervalSince1970
+        var seconds = (now.rounded(.down) + 1) - now
+        if enricher != nil { seconds = min(seconds, max(0.01, 1 - Date().timeIntervalSince(lastEnrichment))) }
+        return .milliseconds(Int64(max(10, seconds * 1000)))
     }
 
     /// What to draw now: the frozen frame while paused (live), else the newest data.
     private func currentFrame() -> Frame {
         if let frozen { return frozen }
         switch source {
-        case .live:
+        case .live(let monitors):
             var frame = Frame(model: model, hostInfo: hostInfo, now: Date())
             frame.notes = notes
+            frame.target = (current + 1, monitors.count)
             return frame
         case .replay(let player):
             var frame = Frame(model: model, hostInfo: hostInfo, now: player.model.lastRoundAt ?? Date(),
@@ -149,11 +175,16 @@ public final class TUIApp {
             state.paused.toggle()
             frozen = nil
             frozen = state.paused ? currentFrame() : nil
-        case (.reset, .live(let monitor)):
+        case (.reset, .live(let monitors)):
             model.resetStatistics()
             frozen = nil
             state.paused = false
+            let monitor = monitors[current]
             Task { await monitor.reset() }
+        case (.nextTarget, .live(let monitors)), (.previousTarget, .live(let monitors)):
+            current = (current + (action == .nextTarget ? 1 : monitors.count - 1)) % monitors.count
+            frozen = state.paused ? currentFrame() : nil
+            state.selectedTTL = nil
         case (.faster, .replay(var player)):
             player.faster()
             source = .replay(player)
@@ -184,24 +215,26 @@ public final class TUIApp {
 
     /// Starts the monitor and the readers of its two streams (a no-op for a replay).
     private func startLive() {
-        guard case .live(let monitor) = source else { return }
-        tasks.append(Task.detached { await monitor.run() })
-        tasks.append(Task { [weak self] in
-            for await snapshot in monitor.snapshots { self?.receive(snapshot) }
-        })
-        tasks.append(Task { [weak self] in
-            for await event in monitor.events { self?.receive(event) }
-        })
+        guard case .live(let monitors) = source else { return }
+        for (index, monitor) in monitors.enumerated() {
+            tasks.append(Task.detached { await monitor.run() })
+            tasks.append(Task { [weak self] in
+                for await snapshot in monitor.snapshots { self?.receive(snapshot, target: index) }
+            })
+            tasks.append(Task { [weak self] in
+                for await event in monitor.events { self?.receive(event, target: index) }
+            })
+        }
     }
 
-    private func receive(_ snapshot: MonitorSnapshot) {
-        model.apply(snapshot)
-        dirty = true
+    private func receive(_ snapshot: MonitorSnapshot, target: Int) {
+        models[target].apply(snapshot)
+        if target == current { dirty = true; wakeups.wake() }
     }
 
-    private func receive(_ event: MonitorEvent) {
-        model.record(event)
-        dirty = true
+    private func receive(_ event: MonitorEvent, target: Int) {
+        models[target].record(event)
+        if target == current { dirty = true; wakeups.wake() }
     }
 
     /// Asks the enricher about every responder once a second. `info(for:)` never waits for DNS or whois, so a
@@ -219,6 +252,7 @@ public final class TUIApp {
             guard let self else { return }
             if warnings != self.notes { self.notes = warnings; self.dirty = true }
             if found != self.hostInfo.filter({ found[$0.key] != nil }) { self.dirty = true }
+            if self.dirty { self.wakeups.wake() }
             self.hostInfo.merge(found) { $1 }
             self.enriching = false
         }

@@ -81,7 +81,7 @@ public struct TUIModel: Sendable {
             case .rttRecovery: open.remove("rtt \(ttl)")
             case .loss: open.insert("loss \(ttl)")
             case .lossRecovery: open.remove("loss \(ttl)")
-            case .destinationLost: open.insert("destination")
+            case .destinationLost, .destinationUnreachable: open.insert("destination")
             case .destinationReached: open.remove("destination")
             case .routeChange, .rateLimited: break
             }

@@ -93,6 +93,7 @@ public final class Terminal {
         case TM_KEY_PPAGE: .pageUp
         case TM_KEY_HOME: .home
         case TM_KEY_END: .end
+        case TM_KEY_BTAB: .backTab
         case TM_KEY_ENTER: .enter
         case TM_KEY_BACKSPACE: .backspace
         case TM_KEY_RESIZE: .resize

@@ -57,7 +57,7 @@ public struct ViewState: Sendable, Hashable {
         case .toggleZoom: zoomed.toggle()
         case .pause: paused.toggle()
         case .redraw: break
-        case .quit, .reset, .faster, .slower, .seekBack, .seekForward: return false
+        case .quit, .reset, .faster, .slower, .seekBack, .seekForward, .nextTarget, .previousTarget: return false
         }
         return true
     }

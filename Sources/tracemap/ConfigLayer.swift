@@ -20,8 +20,10 @@ enum ConfigLayer {
         ("tui", "tui", "Defaults of `tracemap tui`: probing, display (colours, ASCII), window."),
     ]
 
-    /// Options a file may not set: they name one run's files or conflict with another output flag.
-    static let excludedOptions: Set<String> = ["replay", "record", "csv", "raw", "tcp", "udp", "hosts"]
+    /// Options a file may not set: they name one run's files, targets or remote vantage points, or conflict with
+    /// another output flag.
+    static let excludedOptions: Set<String> = ["replay", "record", "write", "targets", "hosts", "csv", "raw", "tcp",
+                                               "udp", "from", "atlas", "cloudflare", "colos"]
 
     /// Options an environment variable also sets; the variable wins over the file.
     static let optionEnvironment = ["geoip-mmdb": "TRACEMAP_GEOIP_MMDB"]

@@ -17,6 +17,9 @@ struct EnrichmentArguments: ParsableArguments {
     @Flag(help: "Look up documentation and private addresses too (lab and test networks).")
     var lab = false
 
+    @Option(help: ArgumentHelp("Where the probes start, for checking hop locations against RTTs (default: the nearest located hop within 10 ms).", valueName: "LAT,LON"))
+    var origin: OriginArgument?
+
     /// Opens the databases these options name, before privileges are dropped (see `OpenDatabases`).
     func openDatabasesEarly() {
         var options = EnrichmentOptions(profile: profile)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TracemapModel
 import TracemapNet
 import TracemapProbe
@@ -101,4 +102,46 @@ func openProbers(_ hosts: [String], arguments: ProbeArguments,
     }
     Privileges.drop()
     return probers
+}
+
+/// The hosts a probing command works on: the arguments, and `--targets FILE` with one host per line (blank lines
+/// and `#` comments skipped). A host named twice is probed once.
+struct TargetArguments: ParsableArguments {
+    @Option(name: .customLong("targets"), help: "Read hosts from this file, one per line (# starts a comment).")
+    var targetsFile: String?
+
+    @Argument(help: "Host names or addresses (any number).")
+    var hosts: [String] = []
+
+    init() {}
+
+    init(targetsFile: String?, hosts: [String]) {
+        self.targetsFile = targetsFile
+        self.hosts = hosts
+    }
+
+    func validate() throws {
+        if hosts.isEmpty && targetsFile == nil { throw ValidationError("give at least one host, or --targets FILE") }
+    }
+
+    /// Every host, arguments first, then the file's, without repeats.
+    func all() throws -> [String] {
+        var names = hosts
+        if let targetsFile {
+            guard let data = FileManager.default.contents(atPath: targetsFile) else {
+                throw CommandFailure(message: "cannot read --targets \(targetsFile)", status: .badInput)
+            }
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                let host = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                    .trimmingCharacters(in: .whitespaces)
+                if !host.isEmpty { names.append(host) }
+            }
+        }
+        var seen: Set<String> = []
+        names = names.filter { seen.insert($0).inserted }
+        guard !names.isEmpty else {
+            throw CommandFailure(message: "--targets \(targetsFile ?? "") names no host", status: .usage)
+        }
+        return names
+    }
 }

@@ -57,13 +57,9 @@ func requireTerminal() throws {
 }
 
 /// Runs a replay in the TUI: shared by `tui --replay` and `replay`.
-func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?) async throws {
-    var player: ReplayPlayer
-    do {
-        player = try ReplayPlayer(path: path, windowRounds: arguments.window)
-    } catch {
-        throw CommandFailure(message: "cannot replay \(path): \(error)", status: .badInput)
-    }
+func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?,
+               input: ImportArguments? = nil, trace: String? = nil) async throws {
+    var player = try replayPlayer(path: path, windowRounds: arguments.window, input: input, trace: trace)
     try requireTerminal()
     player.speed = speed
     if let position {
@@ -84,10 +80,11 @@ func runReplay(path: String, arguments: TUIArguments, speed: Double, at position
 struct TUICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
-        abstract: "Monitor the path to a host in a full-screen terminal view (hop table, world map, alerts).",
+        abstract: "Monitor the path to one or more hosts in a full-screen terminal view (hop table, map, alerts).",
         discussion: """
             Keys: ↑/k and ↓/J select a hop, Enter details, Esc back, j jitter columns, w rolling window, m map, \
-            z zoom, a alerts, n names, p or Space pause, r reset, ? help, q quit. With --replay: Space play/pause, \
+            z zoom, a alerts, n names, p or Space pause, r reset, Tab / Shift-Tab next / previous host, ? help, \
+            q quit. With --replay: Space play/pause, \
             +/- speed, ←/→ seek. Exit status: 0 on q, 130 on SIGINT/SIGTERM, 7 without a terminal.
             """)
 
@@ -109,13 +106,17 @@ struct TUICommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var benchRender: String?
 
-    @Argument(help: "Host name or address to monitor.")
-    var host: String?
+    @Option(name: .customLong("targets"), help: "Read hosts from this file, one per line (# starts a comment).")
+    var targetsFile: String?
+
+    @Argument(help: "Host names or addresses to monitor (Tab switches between them).")
+    var hosts: [String] = []
 
     mutating func validate() throws {
         if benchRender != nil { return }
-        if replay == nil && host == nil { throw ValidationError("give a host, or --replay FILE") }
-        if replay != nil && host != nil { throw ValidationError("give a host or --replay FILE, not both") }
+        let live = !hosts.isEmpty || targetsFile != nil
+        if replay == nil && !live { throw ValidationError("give a host, or --replay FILE") }
+        if replay != nil && live { throw ValidationError("give hosts or --replay FILE, not both") }
         if replay != nil && record != nil { throw ValidationError("--record records a live session, not a replay") }
         if !(interval > 0) { throw ValidationError("--interval must be above 0") }
     }
@@ -145,34 +146,40 @@ struct TUICommand: AsyncParsableCommand {
             return
         }
         try requireTerminal()
-        guard let host else { return }
+        let hosts = try TargetArguments(targetsFile: targetsFile, hosts: hosts).all()
         var monitorOptions = MonitorOptions()
         monitorOptions.interval = .milliseconds(Int64(interval * 1000))
         monitorOptions.window = display.window
         if let problem = monitorOptions.problem { throw CommandFailure(message: problem, status: .usage) }
         var options = probe.probeOptions
         options.queries = 1
-        let prober = try openProbers([host], arguments: probe, options: options)[0]
-        var writer: RecordingWriter?
-        if let record {
-            do {
-                writer = try RecordingWriter(path: record)
-            } catch {
-                throw CommandFailure(message: "\(error)", status: .badInput)
+        let probers = try openProbers(hosts, arguments: probe, options: options)
+        var writers: [RecordingWriter] = []
+        var monitors: [Monitor] = []
+        for prober in probers {
+            var writer: RecordingWriter?
+            if let record {
+                do {
+                    writer = try RecordingWriter(path: probers.count == 1 ? record
+                                                 : WatchCommand.path(record, for: prober.target))
+                } catch {
+                    throw CommandFailure(message: "\(error)", status: .badInput)
+                }
             }
+            writer.map { writers.append($0) }
+            monitors.append(Monitor(prober: prober, options: monitorOptions, recording: writer))
         }
-        defer { writer?.close() }
-        let monitor = Monitor(prober: prober, options: monitorOptions, recording: writer)
+        defer { writers.forEach { $0.close() } }
         let provider = try display.enricher(reverseDNS: !probe.noReverseDNS)
         let status: ExitStatus
         do {
-            status = try await TUIApp.runLive(monitor: monitor, enricher: provider,
+            status = try await TUIApp.runLive(monitors: monitors, enricher: provider,
                                               options: display.tuiOptions(showNames: !probe.noReverseDNS))
         } catch {
             throw CommandFailure(message: "\(error)", status: .terminal)
         }
         if status != .success {
-            writer?.close()
+            writers.forEach { $0.close() }
             throw ExitCode(status.rawValue)
         }
     }

@@ -12,13 +12,17 @@ struct TraceCommand: AsyncParsableCommand {
         abstract: "Trace the path to one or more hosts once and print it.",
         discussion: """
             TTLs are probed in parallel; the trace ends as soon as every TTL up to the destination has answered \
-            or is known silent. Several hosts are traced concurrently. Exit status: 0 every destination reached, \
+            or is known silent: a TTL whose deeper neighbours answered is given up after max(200 ms, 3 x the \
+            slowest reply) + 20 ms, or --timeout. Any number of hosts (and --targets FILE) are traced at once. \
+            Exit status: 0 every destination reached, \
             1 some destination not reached, 3 unknown host, 4 no permission, 5 no route, 64 bad option.
             """)
 
     @OptionGroup var probe: ProbeArguments
 
     @OptionGroup var enrichment: EnrichmentArguments
+
+    @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteArguments
 
     @Option(name: [.customShort("q"), .customLong("queries")], help: "Probes per TTL.")
     var queries = 3
@@ -48,25 +52,32 @@ struct TraceCommand: AsyncParsableCommand {
     @Flag(name: .customLong("route-path"), help: "Also print the path as ASN blocks with locations.")
     var routePath = false
 
-    @Argument(help: "Host names or addresses (up to 16).")
-    var hosts: [String]
+    @Option(name: [.customShort("w"), .customLong("write")],
+            help: "Also save the trace as JSON (the --json document) to this file, for stats, diff and replay.")
+    var write: String?
+
+    @OptionGroup var targets: TargetArguments
 
     mutating func validate() throws {
         if [json, csv, raw].filter({ $0 }).count > 1 { throw ValidationError("choose one of --json, --csv, --raw") }
-        if hosts.isEmpty || hosts.count > 16 { throw ValidationError("give 1 to 16 hosts") }
         if HopColumn.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
     }
 
     func run() async throws {
+        if remote.isRequested {
+            return try await RemoteTrace(remote: remote, probe: probe, queries: queries, hosts: try targets.all(),
+                                         fields: fields, json: json, otherFormat: csv || raw, write: write,
+                                         enrichment: enrichment).run()
+        }
         var options = probe.probeOptions
         options.queries = queries
         options.parallelRequests = parallelRequests
         options.sendInterval = sendTime
         options.ttlInterval = ttlTime
+        let hosts = try targets.all()
         let probers = try openProbers(hosts, arguments: probe, options: options)
         let plan = RoundPlan(ttls: options.firstTTL...options.maxHops, queries: options.queries,
-                             flows: options.flows, graceAfterDestination: .zero,
-                             maxDuration: .milliseconds(Int64(options.timeout) * Int64(options.queries + 1) + 5_000))
+                             flows: options.flows, giveUpSilentEarly: true)
         let results = await withTaskGroup(of: (Int, Round, Date).self) { group in
             for (index, prober) in probers.enumerated() {
                 group.addTask {
@@ -88,15 +99,24 @@ struct TraceCommand: AsyncParsableCommand {
         for warning in await enricher.warnings {
             FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
         }
-        for (index, round, started) in results {
+        for (index, finished, started) in results {
             let prober = probers[index]
+            // Replies that came after their probe was given up, while other targets were still being traced.
+            var round = finished
+            round.late = prober.takeLateReplies()
             var statistics = PathStatistics(windowRounds: 1)
             statistics.record(round)
             let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                                  options: options, startedAt: started, endedAt: round.endedAt)
-            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info)
+            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info,
+                                              origin: enrichment.origin?.location)
+            if write != nil, !json {
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
+                                               origin: enrichment.origin?.location))
+            }
             if json {
-                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
+                documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
+                                               origin: enrichment.origin?.location))
             } else if csv {
                 let text = TraceRenderer.csv(meta: meta, statistics: statistics, columns: columns, naming: naming)
                 output += index == 0 ? text : String(text.drop { $0 != "\n" }.dropFirst())
@@ -124,6 +144,11 @@ struct TraceCommand: AsyncParsableCommand {
                                          names: hosts + info.values.compactMap(\.hostname))
         }
         FileHandle.standardOutput.write(Data(output.utf8))
+        if let write {
+            try saveTrace(documents, to: write, redactor: enricher.redactor,
+                          addresses: responders + probers.map(\.target.address) + probers.compactMap(\.source),
+                          names: hosts + info.values.compactMap(\.hostname))
+        }
         if results.contains(where: { $0.1.destinationTTL == nil }) {
             throw ExitCode(ExitStatus.destinationNotReached.rawValue)
         }

@@ -20,7 +20,8 @@ struct TracemapCommand: AsyncParsableCommand {
             """,
         version: "tracemap \(TracemapVersion.current) (GeoIP: DB-IP City Lite, https://db-ip.com, CC BY 4.0)",
         subcommands: [
-            TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, DemoCommand.self,
+            TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, StatsCommand.self,
+            DiffCommand.self, ExportCommand.self, AtlasCommand.self, DemoCommand.self,
             DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self,
             ConfigCommand.self,
         ])

@@ -11,13 +11,14 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Trace continuously; report route changes, RTT spikes and loss as they happen.",
         discussion: """
-            A round sends one probe per TTL (and flow) and starts every --interval seconds; several hosts are \
-            watched side by side. Events print as lines (or JSON objects with --json); Ctrl-C prints a per-hop \
+            A round sends one probe per TTL (and flow) and starts every --interval seconds, on the clock: each \
+            probe waits --timeout for its reply, so a slow round overlaps the next instead of delaying it. Any \
+            number of hosts (and --targets FILE) are watched side by side on one probe thread. Events print as lines (or JSON objects with --json); Ctrl-C prints a per-hop \
             report. Alerts: a route change confirmed over --route-rounds rounds, the destination lost for \
             --lost-rounds rounds, loss at the destination over the --loss X/Y rule, an RTT rise above the baseline \
             by --spike-pct and --spike-ms for --spike-rounds rounds. Loss at one intermediate hop only is ICMP \
-            rate limiting: a note, never an alert. Exit status: 0 done (--count), 1 an alert was raised \
-            (--fail-on-alert), 3 unknown host, 4 no permission, 5 no route, 6 recording file, 64 bad option, \
+            rate limiting: a note, never an alert. Exit status: 0 done (--count), 1 a destination never \
+            answered, or an alert was raised (--fail-on-alert), 3 unknown host, 4 no permission, 5 no route, 6 recording file, 64 bad option, \
             130 interrupted.
             """)
 
@@ -64,28 +65,19 @@ struct WatchCommand: AsyncParsableCommand {
     var routeRounds = 2
 
     @Option(name: .customLong("lost-rounds"), help: "Destination lost: rounds without its answer.")
-    var lostRounds = 5
+    var lostRounds = 3
 
     @Option(name: .customLong("loss"), help: "Loss alert: X of the last Y rounds lost at the destination (X/Y).")
     var lossRule = "3/10"
 
-    @Option(name: .customLong("grace"), help: "Milliseconds a round waits after the destination answered.")
-    var grace: Double = 50
+    @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteWatchArguments
 
-    @Option(name: .customLong("max-round"), help: "Seconds a round may last at most (default: 3, or the timeout).")
-    var maxRound: Double?
-
-    @Argument(help: "Host names or addresses (up to 16).")
-    var hosts: [String]
+    @OptionGroup var targets: TargetArguments
 
     mutating func validate() throws {
-        if hosts.isEmpty || hosts.count > 16 { throw ValidationError("give 1 to 16 hosts") }
-        guard interval.isFinite, interval >= 0.001, interval <= 86_400 else {
-            throw ValidationError("--interval must be 0.001…86400 seconds")
-        }
-        guard grace.isFinite, (0...60_000).contains(grace) else { throw ValidationError("--grace must be 0…60000 ms") }
-        if let maxRound, !(maxRound.isFinite && maxRound > 0 && maxRound <= 3600) {
-            throw ValidationError("--max-round must be above 0 and at most 3600 seconds")
+        try targets.validate()
+        guard interval.isFinite, interval >= 0.01, interval <= 86_400 else {
+            throw ValidationError("--interval must be 0.01…86400 seconds")
         }
         if let summaryEvery, summaryEvery < 1 { throw ValidationError("--summary-every must be at least 1") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
@@ -116,10 +108,6 @@ struct WatchCommand: AsyncParsableCommand {
         options.interval = .milliseconds(Int64((interval * 1000).rounded()))
         options.window = window
         options.rounds = count
-        options.grace = .milliseconds(Int64(grace.rounded()))
-        // A round must at least outlast one probe's timeout, or a slow hop would never be heard.
-        let timeout = probe.timeout.isFinite ? max(0, probe.timeout) : 1000
-        options.maxRoundDuration = .milliseconds(Int64(((maxRound ?? max(3, timeout / 1000 + 0.1)) * 1000).rounded()))
         options.routeChangeRounds = routeRounds
         options.destinationLostRounds = lostRounds
         options.spikeRelative = spikePercent / 100
@@ -133,13 +121,21 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if remote.isRequested {
+            let hosts = try targets.all()
+            guard hosts.count == 1 else {
+                throw CommandFailure(message: "watch --from takes one host", status: .usage)
+            }
+            return try await RemoteWatch(remote: remote, probe: probe, host: hosts[0], options: monitorOptions,
+                                         interval: interval, json: json).run()
+        }
         let options = monitorOptions
         let probeOptions = {
             var options = probe.probeOptions
             options.queries = 1
             return options
         }()
-        let probers = try openProbers(hosts, arguments: probe, options: probeOptions)
+        let probers = try openProbers(try targets.all(), arguments: probe, options: probeOptions)
         let output = WatchOutput(json: json, bell: bell)
         let hook = command.map { AlertHook(command: $0) }
 
@@ -202,15 +198,18 @@ struct WatchCommand: AsyncParsableCommand {
         interrupts.stop()
 
         var alerts = 0
+        var unreached = 0
         for monitor in monitors {
             let snapshot = await monitor.snapshot
             alerts += snapshot.totalAlerts
+            if snapshot.statistics.destinationTTL == nil { unreached += 1 }
             output.summary(snapshot, final: true)
             if let error = snapshot.recordingError { output.warningOnce(error) }
         }
         // Exit directly: these statuses are not errors and have no line to print.
         if interrupted { Foundation.exit(ExitStatus.interrupted.rawValue) }
         if failOnAlert, alerts > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
+        if unreached > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
     }
 
     /// `FILE.EXT` → `FILE.HOST.EXT`: one recording per host.

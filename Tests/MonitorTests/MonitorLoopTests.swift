@@ -21,18 +21,22 @@ final class MonitorLoopTests: XCTestCase {
         XCTAssertEqual(run.snapshot.meta.options.queries, 1)
     }
 
-    func testSlowRoundDelaysTheNextAndRoundsNeverOverlap() async {
-        let prober = ScriptedPath(delay: .milliseconds(25)) { round, _ in Script.path(length: 4, round: round) }
-        _ = await runMonitor(prober, rounds: 6, interval: .milliseconds(10))
-        let entries = prober.log.entries
+    /// Rounds whose replies take longer than the interval overlap the next round instead of delaying it (the
+    /// cadence of a path whose destination went dark stays the cadence), and are still taken in order.
+    func testSlowRoundsOverlapTheNextAndKeepTheClock() async {
+        let prober = ScriptedPath(delay: .milliseconds(60)) { round, _ in Script.path(length: 4, round: round) }
+        let run = await runMonitor(prober, rounds: 6, interval: .milliseconds(20))
+        let entries = prober.log.entries.sorted { $0.began < $1.began }
         XCTAssertEqual(entries.count, 6)
-        for (earlier, later) in zip(entries, entries.dropFirst()) {
-            XCTAssertGreaterThanOrEqual(later.began, earlier.ended, "rounds never overlap")
-        }
+        XCTAssertLessThan(entries[1].began, entries[0].ended, "the next round started while the first still waited")
+        XCTAssertLessThan(entries[5].began - entries[0].began, .milliseconds(5 * 20 + 40), "the clock was kept")
+        XCTAssertEqual(run.snapshot.rounds, 6)
+        XCTAssertEqual(run.snapshot.lastRound?.index, 5, "rounds are taken in the order they were started")
     }
 
-    /// Once the destination is known, rounds stop one TTL past it; a round without it probes to max hops again.
-    func testRoundsLearnAndUnlearnTheDestinationTTL() async {
+    /// Once the destination is known, rounds stop one TTL past it. A round without the destination's answer keeps
+    /// that plan (a dark destination is probed where it was, not the whole range).
+    func testRoundsLearnTheDestinationTTLAndKeepItWhileItIsSilent() async {
         let prober = ScriptedPath(maxHops: 12) { round, _ in
             var path = Script.path(length: 6, round: round)
             if round == 5 { path[5].answers = false }
@@ -40,7 +44,7 @@ final class MonitorLoopTests: XCTestCase {
         }
         let run = await runMonitor(prober, rounds: 9)
         let lasts = prober.log.entries.map(\.plan.ttls.upperBound)
-        XCTAssertEqual(lasts, [12, 7, 7, 7, 7, 7, 12, 7, 7])
+        XCTAssertEqual(lasts, [12, 7, 7, 7, 7, 7, 7, 7, 7])
         XCTAssertEqual(run.snapshot.learnedDestinationTTL, 6)
         XCTAssertEqual(run.snapshot.statistics.hops.keys.max(), 6, "probes past the destination are not counted")
     }

@@ -125,7 +125,7 @@ final class RouteChangeTests: XCTestCase {
         let run = await runMonitor(prober, rounds: 40)
         let lost = run.events(.destinationLost)
         XCTAssertEqual(lost.count, 1)
-        XCTAssertEqual(lost.first?.round, 24, "after 5 unanswered rounds")
+        XCTAssertEqual(lost.first?.round, 22, "after 3 unanswered rounds")
         XCTAssertEqual(lost.first?.severity, .critical)
         XCTAssertEqual(lost.first?.ttl, 6)
         XCTAssertTrue(lost.first?.message.contains("last hop answering is 5") ?? false, lost.first?.message ?? "")
@@ -135,6 +135,22 @@ final class RouteChangeTests: XCTestCase {
         XCTAssertEqual(reached.first?.severity, .info)
         XCTAssertEqual(run.events(.routeChange), [], "the same path came back")
         XCTAssertFalse(run.snapshot.destinationLost)
+    }
+
+    /// A destination that never answers is an alert of its own, and its first answer ends it.
+    func testDestinationThatNeverAnswersIsReported() async {
+        let prober = ScriptedPath(maxHops: 8) { round, _ in
+            var path = Script.path(length: 6, round: round)
+            if round < 10 { path[5].answers = false }
+            return path
+        }
+        let run = await runMonitor(prober, rounds: 14)
+        let unreachable = run.events(.destinationUnreachable)
+        XCTAssertEqual(unreachable.map(\.round), [2], "after 3 rounds without an answer")
+        XCTAssertEqual(unreachable.first?.severity, .critical)
+        XCTAssertTrue(unreachable.first?.message.contains("last hop answering is 5") ?? false)
+        XCTAssertEqual(run.events(.destinationReached).map(\.round), [11])
+        XCTAssertEqual(run.events(.destinationLost), [])
     }
 
     /// 40 % forward loss from hop 4 on: the destination's probe is often lost while the next TTL's gets through
@@ -157,8 +173,8 @@ final class RouteChangeTests: XCTestCase {
     }
 
     /// A path grown by a hop that never answers shows only as the destination one TTL further: reported after
-    /// ten rounds in a row, with the silent hop in the new path.
-    func testPathGrownByASilentHopIsReportedAfterTenRounds() async {
+    /// six rounds in a row (twice the destination-lost rounds), with the silent hop in the new path.
+    func testPathGrownByASilentHopIsReportedAfterSixRounds() async {
         let prober = ScriptedPath { round, _ in
             guard round >= 20 else { return Script.path(length: 5, round: round) }
             var path = Script.path(length: 6, round: round)
@@ -167,7 +183,7 @@ final class RouteChangeTests: XCTestCase {
         }
         let run = await runMonitor(prober, rounds: 40)
         let changes = run.events(.routeChange)
-        XCTAssertEqual(changes.map(\.round), [29])
+        XCTAssertEqual(changes.map(\.round), [25])
         XCTAssertEqual(changes.first?.ttl, 5)
         XCTAssertEqual(MonitorEvent.hop(5, of: changes.first?.newPath), [])
         XCTAssertEqual(MonitorEvent.hop(6, of: changes.first?.newPath), [Script.destination])

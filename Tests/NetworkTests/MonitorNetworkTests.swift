@@ -41,7 +41,8 @@ final class MonitorNetworkTests: XCTestCase {
 
     /// Runs `watch --json -i 0.1 -c ROUNDS` on `start`, switching to each later scenario after its delay, and
     /// returns every JSON line it printed.
-    private func watch(_ start: Path, rounds: Int, timeline: [(seconds: Double, path: Path)] = [],
+    private func watch(_ start: Path, rounds: Int, interval: String = "0.1",
+                       timeline: [(seconds: Double, path: Path)] = [],
                        arguments: [String] = []) throws -> [[String: Any]] {
         let simulated = try SimulatedPath(scenario: start.json)
         path = simulated
@@ -50,7 +51,7 @@ final class MonitorNetworkTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         let process = try simulated.namespace.spawn(
-            [Shell.tracemapBinary, "watch", "--json", "-i", "0.1", "-c", "\(rounds)"] + arguments
+            [Shell.tracemapBinary, "watch", "--json", "-i", interval, "-c", "\(rounds)"] + arguments
                 + [SimulatedPath.target4], stdout: handle)
         try handle.close()
         let started = Date()
@@ -59,7 +60,7 @@ final class MonitorNetworkTests: XCTestCase {
             if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
             try simulated.update(step.path.json)
         }
-        let deadline = Date().addingTimeInterval(Double(rounds) * 0.5 + 30)
+        let deadline = Date().addingTimeInterval(Double(rounds) * (Double(interval) ?? 0.5) * 2 + 30)
         while process.isRunning, Date() < deadline { usleep(50_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -149,5 +150,53 @@ final class MonitorNetworkTests: XCTestCase {
         let notes = events(lines, "rate-limited")
         XCTAssertLessThanOrEqual(notes.count, 1)
         if let note = notes.first { XCTAssertEqual(note["ttl"] as? Int, 3) }
+    }
+
+    /// The clock holds while the destination is dark: rounds start every second, `destination-lost` comes about
+    /// three rounds after the destination went silent, and its return is reported within two rounds.
+    func testDestinationGoingDarkIsAlertedOnTheClockAndItsReturnWithinTwoRounds() throws {
+        var dark = Path()
+        dark.destinationLoss = 100
+        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("dark-\(getpid()).jsonl")
+        defer { try? FileManager.default.removeItem(at: recording) }
+        let lines = try watch(Path(), rounds: 16, interval: "1",
+                              timeline: [(3.5, dark), (10.5, Path())],
+                              arguments: ["--record", recording.path])
+        let lost = events(lines, "destination-lost")
+        XCTAssertEqual(lost.count, 1, "\(events(lines).map { $0["message"] ?? "" })")
+        // Silent from 3.5 s: rounds 4, 5, 6 (started at 4, 5, 6 s) miss it; round 6 ends at 7 s.
+        XCTAssertEqual(lost.first?["round"] as? Int ?? 0, 6, accuracy: 1)
+        let back = events(lines, "destination-reached")
+        XCTAssertEqual(back.count, 1)
+        // Answering again from 10.5 s: rounds 11 and 12 answer.
+        XCTAssertLessThanOrEqual(back.first?["round"] as? Int ?? 99, 12)
+        XCTAssertEqual(events(lines, "route-change").count, 0, "a dark destination is no route change")
+        XCTAssertEqual(events(lines, "destination-unreachable").count, 0)
+        // Rounds started on a one-second grid the whole time, dark or not.
+        let starts = try String(contentsOf: recording, encoding: .utf8).split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]).flatMap { line in
+                line["type"] as? String == "round" ? line["start"] as? Double : nil
+            }
+        }
+        XCTAssertEqual(starts.count, 16)
+        // On a fixed grid: round k starts k seconds after round 0 (a start delayed by a loaded machine does not
+        // shift the ones after it), dark destination or not.
+        for (index, start) in starts.enumerated() {
+            XCTAssertEqual(start - starts[0], Double(index), accuracy: 0.3, "round \(index) keeps the clock")
+        }
+    }
+
+    /// A hop whose replies come after the timeout is shown as late, not as silent loss hidden from view.
+    func testRepliesAfterTheTimeoutAreCountedLate() throws {
+        var slow = Path()
+        slow.delays[2] = 700
+        let lines = try watch(slow, rounds: 8, interval: "0.5", arguments: ["--timeout", "400"])
+        guard let summary = lines.last(where: { $0["type"] as? String == "summary" }),
+              let hops = summary["hops"] as? [[String: Any]], hops.count >= 3 else {
+            return XCTFail("no final summary")
+        }
+        XCTAssertEqual(hops[2]["received"] as? Int, 0)
+        XCTAssertGreaterThanOrEqual(hops[2]["late"] as? Int ?? 0, 6, "the late replies were noticed")
+        XCTAssertEqual(hops[1]["late"] as? Int, 0)
     }
 }

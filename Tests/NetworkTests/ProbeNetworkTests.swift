@@ -115,6 +115,44 @@ final class ProbeNetworkTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("tracemap to 2001:db8:4::2"))
     }
 
+    /// Hundreds of targets in one process, both families, on one probe thread and shared sockets: each is
+    /// reached with its own address at the right hop, and no reply is credited to another target.
+    func testHundredsOfTargetsAreEachReachedWithTheirOwnAddressAtTheRightHop() throws {
+        let v4 = (10...209).map { "203.0.113.\($0)" }
+        let v6 = (0x100...0x163).map { "2001:db8:4::" + String($0, radix: 16) }
+        // Hundreds of time-exceeded messages at once: lift the kernel's host-wide ICMP budget (1000/s, burst 50),
+        // which is not what this test is about (the rate-limit tests are).
+        for router in chain.routers + [chain.destination] {
+            router.sysctl("net.ipv4.icmp_msgs_per_sec=1000000")
+            router.sysctl("net.ipv4.icmp_msgs_burst=1000000")
+        }
+        for address in v4 { try chain.destination.ip("addr", "add", "\(address)/32", "dev", "e3b") }
+        for address in v6 { try chain.destination.ip("-6", "addr", "add", "\(address)/128", "dev", "e3b", "nodad") }
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("targets-\(getpid()).txt")
+        try (v4 + v6).joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: list) }
+        let result = chain.tracemap(["trace", "--json", "-n", "-q", "1", "--targets", list.path], timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        guard let documents = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        else { return XCTFail("no JSON array: \(result.stderr)") }
+        XCTAssertEqual(documents.count, v4.count + v6.count)
+        for document in documents {
+            let target = (document["meta"] as? [String: Any])?["target"] as? [String: Any]
+            let address = target?["address"] as? String ?? "?"
+            let hops = document["hops"] as? [[String: Any]] ?? []
+            let last = (hops.last?["responders"] as? [[String: Any]])?.first?["address"] as? String
+            XCTAssertEqual(document["reached"] as? Bool, true, address)
+            XCTAssertEqual(hops.count, 4, "\(address) is four hops away")
+            XCTAssertEqual(last, address, "the destination's reply came from the target itself")
+            guard hops.count == 4 else { continue }
+            let routers = address.contains(":") ? RouterChain.hops6 : RouterChain.hops4
+            for (index, hop) in hops.dropLast().enumerated() {
+                let responder = (hop["responders"] as? [[String: Any]])?.first?["address"] as? String
+                XCTAssertEqual(responder, routers[index], "\(address) hop \(index + 1)")
+            }
+        }
+    }
+
     func testCSVHasAHeaderAndARowPerHop() {
         let result = chain.tracemap(["trace", "--csv", RouterChain.destination4])
         let lines = result.stdout.split(separator: "\n")

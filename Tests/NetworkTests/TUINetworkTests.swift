@@ -92,6 +92,25 @@ final class TUINetworkTests: XCTestCase {
         screen.split(separator: "\n").map(String.init).first { $0.hasPrefix(String(format: "%2d. ", ttl)) }
     }
 
+    /// Several hosts in one TUI: the header says which of N is shown, Tab and Shift-Tab switch between them,
+    /// each with its own hop table.
+    func testTabSwitchesBetweenSeveralTargets() throws {
+        try XCTSkipUnless(Shell.canBuildNamespaces, "live TUI tests need root and iproute2")
+        let path = try SimulatedPath(scenarioNamed: "six-hops-silent-4")
+        defer { path.destroy() }
+        let tmux = try liveSession(path, extra: "203.0.113.77")   // hosts: 203.0.113.77, then 203.0.113.10
+        defer { tmux.kill() }
+        var screen = tmux.wait(timeout: 30) { self.hopRow($0, ttl: 7)?.contains("203.0.113.77") == true }
+        XCTAssertTrue(screen.contains("[1/2] 192.0.2.1 → 203.0.113.77"), screen)
+        tmux.send("Tab")
+        screen = tmux.wait(timeout: 20) { self.hopRow($0, ttl: 7)?.contains("203.0.113.10") == true }
+        XCTAssertTrue(screen.contains("[2/2] 192.0.2.1 → 203.0.113.10"), screen)
+        tmux.send("BTab")
+        screen = tmux.wait(timeout: 20) { $0.contains("[1/2] 192.0.2.1 → 203.0.113.77") }
+        XCTAssertTrue(hopRow(screen, ttl: 7)?.contains("203.0.113.77") == true, screen)
+        tmux.send("q")
+    }
+
     func testLiveHopTableDetailsRouteChangeResizeAndQuit() throws {
         try XCTSkipUnless(Shell.canBuildNamespaces, "live TUI tests need root and iproute2")
         let path = try SimulatedPath(scenarioNamed: "six-hops-silent-4")

@@ -89,6 +89,41 @@ final class TraceSimulatorTests: XCTestCase {
         XCTAssertEqual(loss[4], 0, "the destination answers every probe")
     }
 
+    /// A router slow to send ICMP (hop 3 at 150 ms, the destination behind it at 42 ms) is slow, not silent: every
+    /// probe's reply is counted with its true RTT.
+    func testARouterSlowToSendICMPShowsEveryReplyWithItsTrueRTT() throws {
+        let path = try SimulatedPath(scenario: """
+            {"hops": [{"address": "198.51.100.1", "delay_ms": 1}, {"address": "198.51.100.2", "delay_ms": 5},
+                      {"address": "198.51.100.3", "delay_ms": 150}, {"address": "198.51.100.4", "delay_ms": 30}],
+             "destination": {"delay_ms": 42}}
+            """)
+        defer { path.destroy() }
+        let result = path.run(["trace", "--json", "-n", SimulatedPath.target4])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let found = hops(document(result))
+        XCTAssertEqual(found.count, 5)
+        guard found.count == 5 else { return }
+        XCTAssertEqual(found[2]["lost"] as? Int, 0, "all three replies of the slow hop are counted")
+        let slow = (found[2]["responders"] as? [[String: Any]])?.first
+        XCTAssertEqual(slow?["replies"] as? Int, 3)
+        XCTAssertEqual(slow?["mean_ms"] as? Double ?? 0, 150, accuracy: 5)
+    }
+
+    /// Every probed TTL is a row, also when the destination never answers (as traceroute prints its stars).
+    func testEveryProbedTTLIsARowWhenTheDestinationNeverAnswers() throws {
+        let path = try SimulatedPath(scenario: """
+            {"hops": [{"address": "198.51.100.1", "delay_ms": 1}, {"address": "198.51.100.2", "delay_ms": 2}],
+             "destination": {"silent": true}}
+            """)
+        defer { path.destroy() }
+        let result = path.run(["trace", "--json", "-n", "-q", "1", "-m", "6", "--timeout", "300",
+                               SimulatedPath.target4])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let found = hops(document(result))
+        XCTAssertEqual(found.map { $0["ttl"] as? Int ?? 0 }, [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(found.map { $0["silent"] as? Bool ?? false }, [false, false, true, true, true, true])
+    }
+
     func testUnreachableSilentDestinationEndsWithStatusOne() throws {
         let path = try SimulatedPath(scenario: """
             {"hops": [{"address": "198.51.100.1", "delay_ms": 1}], "destination": {"silent": true}}

@@ -7,17 +7,18 @@ final class RoundStateTests: XCTestCase {
     private let destination = IPAddress("203.0.113.10")!
 
     private func state(ttls: ClosedRange<Int>, queries: Int = 1, parallel: Int = 18,
-                       grace: Duration = .zero) -> RoundState {
+                       grace: Duration = .zero, early: Bool = true) -> RoundState {
         var options = ProbeOptions()
         options.parallelRequests = parallel
         options.timeout = 1000
-        return RoundState(plan: RoundPlan(ttls: ttls, queries: queries, graceAfterDestination: grace),
+        return RoundState(plan: RoundPlan(ttls: ttls, queries: queries, graceAfterDestination: grace,
+                                                    giveUpSilentEarly: early),
                           options: options, startedAt: 100)
     }
 
     private func reply(_ sequence: UInt16, from address: String, kind: ReplyKind, at time: Double) -> TransportReply {
-        TransportReply(sequence: sequence, responder: IPAddress(address)!, kind: kind, code: nil, mpls: [],
-                       receivedAt: time)
+        TransportReply(key: ProbeKey(destination: destination, sequence: sequence), responder: IPAddress(address)!,
+                       kind: kind, code: nil, mpls: [], receivedAt: time)
     }
 
     /// Sends everything it may at `time`, numbering probes 1, 2, 3… in send order.
@@ -57,20 +58,45 @@ final class RoundStateTests: XCTestCase {
         XCTAssertEqual(round.records().map(\.ttl).max(), 3, "probes past the destination are not kept")
     }
 
-    func testSilentHopIsGivenUpSoonAfterTheHopsBehindItAnswer() {
+    func testSilentHopIsGivenUpAfterTheFloorOnceTheHopsBehindItAnswer() {
         var round = state(ttls: 1...4)
         _ = sendAll(&round, at: 100)
         _ = round.resolve(reply(1, from: "198.51.100.1", kind: .timeExceeded, at: 100.010))
         _ = round.resolve(reply(3, from: "198.51.100.3", kind: .timeExceeded, at: 100.030))
         _ = round.resolve(reply(4, from: "203.0.113.10", kind: .echoReply, at: 100.042))
-        // TTL 2 is silent: it waits 2 × 42 ms + 20 ms = 104 ms after its send, not the 1 s timeout.
-        XCTAssertFalse(round.isFinished(now: 100.100))
-        XCTAssertEqual(round.expire(now: 100.103), [])
-        XCTAssertEqual(round.expire(now: 100.105), [2])
-        XCTAssertTrue(round.isFinished(now: 100.105))
+        // TTL 2 is silent: it waits max(200 ms, 3 × 42 ms) + 20 ms = 220 ms after its send, not the 1 s timeout.
+        XCTAssertFalse(round.isFinished(now: 100.200))
+        XCTAssertEqual(round.expire(now: 100.219), [])
+        XCTAssertEqual(round.expire(now: 100.221), [2])
+        XCTAssertTrue(round.isFinished(now: 100.221))
         let outcomes = round.records().map(\.outcome)
         XCTAssertEqual(outcomes[1], .timeout)
         XCTAssertEqual(round.records().map(\.ttl), [1, 2, 3, 4])
+    }
+
+    func testARouterSlowToSendICMPIsStillHeardWithItsTrueRTT() {
+        // Hop 3 answers at 150 ms, the destination behind it at 42 ms: hop 3 is slow, not silent.
+        var round = state(ttls: 1...5)
+        _ = sendAll(&round, at: 100)
+        _ = round.resolve(reply(1, from: "198.51.100.1", kind: .timeExceeded, at: 100.005))
+        _ = round.resolve(reply(2, from: "198.51.100.2", kind: .timeExceeded, at: 100.010))
+        _ = round.resolve(reply(4, from: "198.51.100.4", kind: .timeExceeded, at: 100.030))
+        _ = round.resolve(reply(5, from: "203.0.113.10", kind: .echoReply, at: 100.042))
+        XCTAssertEqual(round.expire(now: 100.149), [])
+        XCTAssertTrue(round.resolve(reply(3, from: "198.51.100.3", kind: .timeExceeded, at: 100.150)))
+        XCTAssertTrue(round.isFinished(now: 100.150))
+        XCTAssertEqual(round.records()[2].reply?.rtt ?? 0, 150, accuracy: 1e-6)
+    }
+
+    func testAMonitorRoundWaitsTheWholeTimeoutForASilentHop() {
+        var round = state(ttls: 1...3, early: false)
+        _ = sendAll(&round, at: 100)
+        _ = round.resolve(reply(1, from: "198.51.100.1", kind: .timeExceeded, at: 100.010))
+        _ = round.resolve(reply(3, from: "203.0.113.10", kind: .echoReply, at: 100.042))
+        XCTAssertEqual(round.expire(now: 100.5), [])
+        XCTAssertFalse(round.isFinished(now: 100.5))
+        XCTAssertEqual(round.expire(now: 101.0), [2])
+        XCTAssertTrue(round.isFinished(now: 101.0))
     }
 
     func testGraceAfterTheDestinationKeepsTheRoundOpen() {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import TracemapTUI
+import TracemapGeo
 
 /// The drawing primitives: braille dots, Bresenham lines, the projection, the land mask, the charts.
 final class DrawingTests: XCTestCase {

@@ -146,7 +146,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("── Hop 1 of 4: healthy"), text)
         XCTAssertTrue(text.contains("192.0.2.254  gw.example  100% of replies"))
         XCTAssertTrue(text.contains("ASN: AS64500 Example   class: documentation"))
-        XCTAssertTrue(text.contains("Location: Paris, FR  48.85, 2.35  ±50 km  confidence: not checked"), text)
+        XCTAssertTrue(text.contains("Location: Paris, FR  48.85, 2.35  ±50 km  confidence: origin of the check"), text)
         XCTAssertTrue(text.contains("since start"))
         XCTAssertTrue(text.contains("window (60 rounds)"))
         XCTAssertTrue(text.contains("RTT history, last 4 probes"))

@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <sys/eventfd.h>
 #include <linux/capability.h>
+#include <poll.h>
 
 static const int TM_SO_EE_ORIGIN_ICMP = SO_EE_ORIGIN_ICMP;
 static const int TM_SO_EE_ORIGIN_ICMP6 = SO_EE_ORIGIN_ICMP6;
@@ -33,6 +34,15 @@ static inline struct sockaddr *tm_ee_offender(struct sock_extended_err *ee) { re
 /// ICMPv6 filter macros (RFC 3542 §3.2).
 static inline void tm_icmp6_filter_setblockall(struct icmp6_filter *f) { ICMP6_FILTER_SETBLOCKALL(f); }
 static inline void tm_icmp6_filter_setpass(int type, struct icmp6_filter *f) { ICMP6_FILTER_SETPASS(type, f); }
+
+/// ppoll(2) with a timeout in nanoseconds (negative: wait without limit); glibc hides ppoll behind _GNU_SOURCE.
+int tm_ppoll(struct pollfd *fds, unsigned long count, int64_t timeout_ns);
+/// A non-blocking, close-on-exec eventfd(2), and its signal/drain: how a reactor thread is woken from ppoll.
+int tm_eventfd(void);
+void tm_eventfd_signal(int fd);
+void tm_eventfd_drain(int fd);
+/// IPv4 raw ICMP socket filter (ICMP_FILTER, linux/icmp.h): only the ICMP types set in `pass_mask` reach it.
+int tm_set_icmp_filter(int fd, uint32_t pass_mask);
 
 /// TUN device set-up: TUNSETIFF with IFF_TUN | IFF_NO_PI on an open /dev/net/tun descriptor.
 int tm_tun_attach(int fd, const char *name);

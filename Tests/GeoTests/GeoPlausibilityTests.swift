@@ -1,6 +1,6 @@
 import TracemapModel
 import XCTest
-@testable import TracemapEnrich
+@testable import TracemapGeo
 
 final class GeoPlausibilityTests: XCTestCase {
     private func place(_ latitude: Double, _ longitude: Double, radius: Double? = nil, city: String? = nil)
@@ -41,31 +41,5 @@ final class GeoPlausibilityTests: XCTestCase {
         XCTAssertEqual(GeoPlausibility.distance(from: frankfurt, to: newYork)!, 6205, accuracy: 10)
         XCTAssertEqual(GeoPlausibility.confidence(source: frankfurt, location: newYork, rtt: 20), .low)
         XCTAssertEqual(GeoPlausibility.confidence(source: frankfurt, location: newYork, rtt: 80), .normal)
-    }
-
-    func testDetourBetweenConsecutiveHops() {
-        let hops = [
-            GeoHop(ttl: 1, location: place(0, 0, city: "A"), rtt: 1),
-            GeoHop(ttl: 2, location: nil, rtt: 2),                  // no location: skipped
-            GeoHop(ttl: 3, location: place(0, 1, city: "B"), rtt: 2),   // 111.19 km, (2−1)/2 × 200 = 100 km
-            GeoHop(ttl: 4, location: place(0, 2, city: "C"), rtt: 4),   // 111.19 km, (4−2)/2 × 200 = 200 km
-            GeoHop(ttl: 5, location: place(0, 2, city: "C"), rtt: 3),   // same place: never a detour
-        ]
-        let notes = GeoPlausibility.detours(hops)
-        XCTAssertEqual(notes.count, 1)
-        let note = notes[0]
-        XCTAssertEqual(note.kind, .detour)
-        XCTAssertEqual(note.fromTTL, 1)
-        XCTAssertEqual(note.toTTL, 3)
-        XCTAssertEqual(note.distanceKilometres, 111.1949, accuracy: 0.0001)
-        XCTAssertEqual(note.allowedKilometres, 100, accuracy: 1e-9)
-        XCTAssertEqual(note.message, "hops 1→3: A to B is 111 km, the RTT allows 100 km")
-    }
-
-    func testDetourAllowsForAccuracyRadii() {
-        let hops = [GeoHop(ttl: 1, location: place(0, 0, radius: 10), rtt: 1),
-                    GeoHop(ttl: 2, location: place(0, 1, radius: 5), rtt: 2)]
-        // 100 km + 10 km + 5 km = 115 km ≥ 111.19 km.
-        XCTAssertEqual(GeoPlausibility.detours(hops), [])
     }
 }

@@ -2,13 +2,13 @@
 // Land/sea bitmap, 720 x 360 bits, 1 = land; rows north to south from +90 deg, columns west to east
 // from -180 deg, most significant bit first, a cell is land when >= 25% of it is.
 // Source: PyPI global-land-mask 1.0.0, Copyright (c) 2019 Todd Karin, MIT licence (see
-// Sources/TracemapTUI/Resources/LANDMASK-NOTICE.txt); its mask derives from NOAA NGDC's GLOBE 1 km
+// Sources/TracemapGeo/Resources/LANDMASK-NOTICE.txt); its mask derives from NOAA NGDC's GLOBE 1 km
 // elevation data, a U.S. government work in the public domain.
 
-enum LandMaskData {
-    static let width = 720
-    static let height = 360
-    static let base64 = [
+public enum LandMaskData {
+    public static let width = 720
+    public static let height = 360
+    public static let base64 = [
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",

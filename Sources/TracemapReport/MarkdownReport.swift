@@ -1,0 +1,108 @@
+import TracemapGeo
+import TracemapModel
+
+/// An incident report a ticket can hold (GitHub/GitLab/Jira Markdown): summary, hop table, events of a
+/// recording, and what the geography check found. Every value from the trace goes through
+/// `TextSafety.markdown`, so a hostile PTR name stays text.
+public enum MarkdownReport {
+    public static func render(_ traces: [ExportTrace]) -> String {
+        traces.map(render).joined(separator: "\n---\n\n")
+    }
+
+    public static func render(_ trace: ExportTrace) -> String {
+        let document = trace.document, meta = document.meta
+        let summary = ExportSummary(document)
+        let md = TextSafety.markdown
+        var out = "## tracemap: \(md(meta.target.name))"
+            + (meta.target.name == meta.target.address.description ? "" : " (\(md(meta.target.address.description)))")
+            + (trace.label.map { " — \(md($0))" } ?? "") + "\n\n"
+
+        var rows: [(String, String)] = [("Target", md(meta.target.name)
+            + (meta.target.name == meta.target.address.description ? "" : " (\(md(meta.target.address.description)))"))]
+        if let source = meta.source { rows.append(("From", md(source.description))) }
+        if let vantage = ExportSummary.vantage(meta) { rows.append(("Vantage point", md(vantage))) }
+        rows.append(("When", UTCTime.span(meta.startedAt, meta.endedAt)))
+        rows.append(("Probes", md(ExportSummary.probing(meta))
+                     + (trace.timeline.map { ", \($0.points.count) rounds" } ?? ", \(summary.sent) per hop")))
+        rows.append(("Result", md(summary.result)))
+        rows.append(("Hops", "\(summary.hops) (\(summary.responding) answering, \(summary.silent) silent)"))
+        rows.append(("Geography", md(ExportSummary.geography(document.geography))))
+        if let timeline = trace.timeline {
+            let alerts = timeline.events.filter(\.isAlert).count
+            rows.append(("Events", "\(timeline.events.count) (\(alerts) alert\(alerts == 1 ? "" : "s"))"))
+        }
+        out += "| | |\n|---|---|\n" + rows.map { "| **\($0.0)** | \($0.1) |" }.joined(separator: "\n") + "\n\n"
+
+        out += "### Hops\n\n"
+        out += "| Hop | Host | ASN | Location | Loss% | Snt | Last | Avg | Best | Wrst | StDev |\n"
+        out += "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
+        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
+        for hop in document.hops.sorted(by: { $0.ttl < $1.ttl }) {
+            let figures = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
+            let numbers = ["\(hop.lossPercent.formatted(decimals: 1))%", "\(hop.sent)", ms(figures.last),
+                           ms(figures.mean), ms(figures.best), ms(figures.worst), ms(figures.standardDeviation)]
+            if hop.responders.isEmpty {
+                out += "| \(hop.ttl) | *(silent)* | | | | \(hop.sent) | | | | | |\n"
+                continue
+            }
+            for (index, responder) in hop.responders.enumerated() {
+                var host = responder.info?.hostname.map { md($0) + " (\(md(responder.address.description)))" }
+                    ?? md(responder.address.description)
+                if hop.responders.count > 1 { host += " \(responder.sharePercent.formatted(decimals: 0))%" }
+                let info = responder.info
+                let asn = info?.asn.map { "AS\($0.number)" + ($0.organization.map { " " + md($0) } ?? "") }
+                    ?? (info.map { $0.addressClass == .global ? "" : $0.addressClass.rawValue } ?? "")
+                var place = md(info?.location?.shortText ?? "")
+                if document.geography?.impossible(ttl: hop.ttl, address: responder.address) != nil {
+                    place += " ⚠ impossible"
+                }
+                let cells = index == 0 ? numbers
+                    : ["", "", "", ms(responder.meanMs), ms(responder.minMs), ms(responder.maxMs), ms(responder.stddevMs)]
+                out += "| \(index == 0 ? String(hop.ttl) : "") | \(host) | \(asn) | \(place) | "
+                    + cells.joined(separator: " | ") + " |\n"
+            }
+        }
+        if !document.reached { out += "\nThe destination did not answer.\n" }
+
+        if let timeline = trace.timeline {
+            out += "\n### Events\n\n"
+            if timeline.events.isEmpty {
+                out += "No events: the path held steady for all \(timeline.points.count) rounds.\n"
+            } else {
+                for event in timeline.events {
+                    out += "- \(UTCTime.clock(event.time)) round \(event.round) **\(event.severity.rawValue)** "
+                        + "`\(event.kind.rawValue)`" + (event.ttl.map { " hop \($0)" } ?? "") + ": \(md(event.message))\n"
+                }
+            }
+            let answered = timeline.points.filter { $0.rttMs != nil }.count
+            if !timeline.points.isEmpty {
+                let share = Double(answered) / Double(timeline.points.count) * 100
+                out += "\nThe destination answered in \(answered) of \(timeline.points.count) rounds "
+                    + "(\(share.formatted(decimals: 1))%).\n"
+            }
+        }
+
+        out += "\n### Geography and detours\n\n"
+        if let geography = document.geography {
+            if let origin = geography.origin {
+                out += "Checked from \(md(origin.summary)) against light in fibre (200 km/ms one way).\n\n"
+            } else {
+                out += "No origin (no vantage point, no `--origin`, no located hop within "
+                    + "\(Int(PathGeography.standInMaximumRTT)) ms): only detours are checked.\n\n"
+            }
+            if geography.findings.isEmpty {
+                out += "Every location agrees with its RTT.\n"
+            } else {
+                for finding in geography.findings {
+                    let who = finding.kind == .impossible ? "hop \(finding.ttl)"
+                        + (finding.address.map { " (\(md($0.description)))" } ?? "") + ": " : ""
+                    out += "- \(who)\(md(finding.message))\n"
+                }
+            }
+        } else {
+            out += "No responder has a location.\n"
+        }
+        return out
+    }
+}
