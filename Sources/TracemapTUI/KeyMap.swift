@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A key as the terminal wrapper reports it: curses codes never get past the wrapper.
 public enum Key: Sendable, Hashable {
     case character(Character)
@@ -20,8 +22,6 @@ public enum Action: Sendable, Hashable {
     case nextTarget, previousTarget
     case redraw
 }
-
-import Synchronization
 
 /// The key map: one table, which the help screen prints as it is (so the two never disagree).
 ///
@@ -91,7 +91,8 @@ public enum KeyMap {
         ("up", .up), ("down", .down), ("top", .top), ("bottom", .bottom), ("details", .openDetails),
         ("jitter", .toggleJitter), ("window", .toggleWindow), ("map", .toggleMap), ("zoom", .toggleZoom),
         ("alerts", .toggleAlerts), ("names", .toggleNames), ("pause", .pause), ("reset", .reset),
-        ("faster", .faster), ("slower", .slower), ("help", .help), ("redraw", .redraw), ("quit", .quit),
+        ("faster", .faster), ("slower", .slower), ("next-target", .nextTarget), ("previous-target", .previousTarget),
+        ("help", .help), ("redraw", .redraw), ("quit", .quit),
     ]
 
     /// Gives each action in `keys` those character keys instead of its own (keys that are not characters —
@@ -127,7 +128,9 @@ public enum KeyMap {
             case .end: "End"
             case .enter: "Enter"
             case .escape: "Esc"
-            case .character("\n"), .character("\r"), .backspace, .tab, .resize, .other: nil
+            case .tab: "Tab"
+            case .backTab: "S-Tab"
+            case .character("\n"), .character("\r"), .backspace, .resize, .other: nil
             case .character(" "): "Space"
             case .character(let character):
                 if let scalar = character.unicodeScalars.first, scalar.value < 0x20 {
