@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tracemap", targets: ["tracemap"]),
+        // The lab: path simulator and benchmarks for tests, bench/ and `tracemap demo`; never shipped as `tracemap`.
+        .executable(name: "tracemap-lab", targets: ["tracemap-lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
@@ -16,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims only: accessors for C globals and macros, nothing clever.
@@ -47,6 +51,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TracemapReport", dependencies: ["TracemapModel", "TracemapStats", "TracemapGeo"]),
+        // The Prometheus exporter: reads monitor snapshots and events, never the monitor's internals.
+        .target(name: "TracemapMetrics", dependencies: [
+            "TracemapModel", "TracemapStats", "TracemapMonitor",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Reads saved traces: tracemap's own files and those of other tools and remote engines.
         .target(name: "TracemapImport", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
@@ -60,15 +72,26 @@ let package = Package(
             "TracemapModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "TracemapNet", "CNetShim"]),
+        // The namespace lab around the simulator (namespace, TUN device, routes, `tracemap-lab sim`): the network
+        // tests and `tracemap demo` share it. Process plumbing only: it links no simulator.
+        .target(name: "TracemapLab"),
+        // The `main` both executables share: one-line errors and documented exit codes.
+        .target(name: "TracemapCLI", dependencies: [
+            "TracemapModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // config.toml: parsing, checking against the commands' options, precedence. Knows no command.
         .target(name: "TracemapConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
-            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapSim", "TracemapGeo", "TracemapImport",
-            "TracemapRemote",
+            "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI", "TracemapLab",
+            "TracemapGeo", "TracemapRemote", "TracemapMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "TracemapConfig",
+        ]),
+        .executableTarget(name: "tracemap-lab", dependencies: [
+            "TracemapModel", "TracemapProbe", "TracemapMonitor", "TracemapEnrich", "TracemapTUI", "TracemapSim",
+            "TracemapCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // One test target per layer, so a layer's tests build without the others.
@@ -84,10 +107,12 @@ let package = Package(
         .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
                                                         "TestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "MetricsTests", dependencies: ["TracemapMetrics", "TracemapMonitor", "TracemapStats",
+                                                         "TracemapModel"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
-        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TracemapLab", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["TracemapConfig", "TestSupport"]),
         // Installs a release build into temporary prefixes and checks it as a user would (scripts/install.sh,
         // man, completions, the .deb); one release build shared by every test in it.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Enrichment cost: (a) GeoIP lookups per second through tracemap's Enricher (`tracemap bench geoip`) next to
+# Enrichment cost: (a) GeoIP lookups per second through tracemap's Enricher (`tracemap-lab bench geoip`) next to
 # libmaxminddb's own `mmdblookup --benchmark`; (b) the wall time a one-shot `tracemap trace` gains from
 # enrichment on the simulator path (6 hops, hop 4 silent, destination 42 ms): reverse DNS and Team Cymru AS
 # records from a dnsmasq inside the namespace, locations from a test database, with a warm lookup cache — against
@@ -32,7 +32,7 @@ fi
 
 # (a) Lookups per second.
 echo "== GeoIP lookups: $geo_kind"
-"$bin" bench geoip --mmdb "$geo_db" --count "$lookups"
+"$(lab_binary "$bin")" bench geoip --mmdb "$geo_db" --count "$lookups"
 if command -v mmdblookup >/dev/null; then
   # mmdblookup draws random IPv4 addresses and decodes each found record whole (MMDB_get_entry_data_list).
   echo "mmdblookup --benchmark $lookups (libmaxminddb's reference, random IPv4):"

@@ -1,5 +1,5 @@
 # Shared set-up of the bench scripts: the tracemap binary, a network namespace whose TUN device the path simulator
-# (`tracemap sim`) plays, and a clean-up that removes every namespace and process they made, on any exit.
+# (`tracemap-lab sim`) plays, and a clean-up that removes every namespace and process they made, on any exit.
 # Source it from a bench script (bash, root); it sets `work` (a temporary directory) and the traps.
 #   . "$(dirname "$0")/lib.sh"
 #   bin=$(bench_binary)
@@ -27,7 +27,8 @@ trap bench_cleanup EXIT
 trap 'bench_cleanup; exit 130' INT
 trap 'bench_cleanup; exit 143' TERM
 
-# The tracemap binary: $TRACEMAP_BIN when set (skips the build), else a release build in .build.
+# The tracemap binary: $TRACEMAP_BIN when set (skips the build), else a release build in .build (both products:
+# tracemap and the lab beside it).
 bench_binary() {
   if [ -n "${TRACEMAP_BIN:-}" ]; then
     echo "$TRACEMAP_BIN"
@@ -37,12 +38,23 @@ bench_binary() {
   echo "$(swift build -c release --show-bin-path)/tracemap"
 }
 
+# lab_binary BIN: tracemap-lab (simulator, in-process benchmarks) beside BIN, or $TRACEMAP_LAB_BIN when set.
+lab_binary() {
+  local lab=${TRACEMAP_LAB_BIN:-$(dirname "$1")/tracemap-lab}
+  if [ ! -x "$lab" ]; then
+    echo "bench: no tracemap-lab at $lab (swift build -c release --product tracemap-lab)" >&2
+    return 1
+  fi
+  echo "$lab"
+}
+
 # sim_up NS SCENARIO_FILE BIN: makes namespace NS with the TUN device tm0 (192.0.2.1/24) and routes to
-# 198.51.100.0/24 and 203.0.113.0/24 through it, starts `BIN sim` playing SCENARIO_FILE there (its pid in `sim`,
+# 198.51.100.0/24 and 203.0.113.0/24 through it, starts `tracemap-lab sim` (beside BIN) playing SCENARIO_FILE there (its pid in `sim`,
 # its log in $work/sim.log) and waits until the simulator holds the device. The simulator reloads the file when it
 # changes, so scenarios can be switched mid-run by replacing it.
 sim_up() {
-  local ns=$1 scenario=$2 bin=$3
+  local ns=$1 scenario=$2 lab
+  lab=$(lab_binary "$3") || return 1
   ip netns add "$ns"
   bench_namespaces+=("$ns")
   ip -n "$ns" link set lo up
@@ -53,7 +65,7 @@ sim_up() {
   ip -n "$ns" route add 203.0.113.0/24 dev tm0
   # Replies come back on tm0 from addresses routed through tm0; strict reverse-path filtering would drop some.
   ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tm0.rp_filter=0
-  ip netns exec "$ns" "$bin" sim --scenario "$scenario" --tun tm0 >"$work/sim.log" 2>&1 &
+  ip netns exec "$ns" "$lab" sim --scenario "$scenario" --tun tm0 >"$work/sim.log" 2>&1 &
   sim=$!
   # A TUN device is LOWER_UP once a process has attached to it.
   local _

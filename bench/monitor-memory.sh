@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Does the continuous monitor's memory stay flat?
-#  1. In process: `tracemap bench monitor` runs the real Monitor for ROUNDS accelerated rounds (interval 0; the
+#  1. In process: `tracemap-lab bench monitor` runs the real Monitor for ROUNDS accelerated rounds (interval 0; the
 #     monitor's 1 ms floor between round starts applies) of a synthetic 7-hop path with jitter, an ECMP hop and
 #     occasional loss, printing VmRSS before, every 10000 rounds and after, and the rounds per second.
 #     Flat means: at most 1 MiB more at the end than after the first 10000 rounds, once statistics windows,
@@ -23,8 +23,8 @@ done
 . bench/lib.sh
 bin=$(bench_binary)
 
-echo "== in process: tracemap bench monitor --rounds $rounds"
-"$bin" bench monitor --rounds "$rounds" | tee "$work/monitor.txt"
+echo "== in process: tracemap-lab bench monitor --rounds $rounds"
+"$(lab_binary "$bin")" bench monitor --rounds "$rounds" | tee "$work/monitor.txt"
 python3 - "$work/monitor.txt" <<'PY'
 import re, sys
 samples = [(int(m.group(1)), float(m.group(2))) for m in

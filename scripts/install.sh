@@ -3,6 +3,7 @@
 #
 #   PREFIX/bin/tracemap                                   the binary (Swift runtime linked in: only glibc, libstdc++,
 #                                                         ncursesw, maxminddb, sqlite3 and their kin are loaded)
+#   PREFIX/bin/tracemap-lab                               the path simulator `tracemap demo` runs
 #   PREFIX/share/man/man1/tracemap.1                      the man page (swift-argument-parser's generate-manual)
 #   PREFIX/share/bash-completion/completions/tracemap     completions for bash, zsh and fish
 #   PREFIX/share/zsh/site-functions/_tracemap            (under /usr: share/zsh/vendor-completions)
@@ -17,7 +18,7 @@
 #   --no-setcap     do not grant cap_net_raw (tracemap then traces with ping/UDP sockets, or under sudo)
 #   --no-geoip      install no GeoIP database
 #   --geoip FILE    install this .mmdb instead of downloading DB-IP City Lite (scripts/install-geoip.sh)
-#   --binary FILE   install this binary instead of building one (scripts/package-deb.sh, the tests)
+#   --binary FILE   install this binary (and the tracemap-lab beside it) instead of building (package-deb.sh, tests)
 #   --destdir DIR   stage the files under DIR (packaging); implies --no-setcap
 #
 # Needs root for a system prefix. Files are installed world-readable whatever the umask.
@@ -29,7 +30,7 @@ setcap=1
 geoip=download
 binary=""
 destdir=""
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --prefix) prefix="${2:?--prefix needs a directory}"; shift ;;
@@ -67,11 +68,14 @@ if [[ -z "$binary" ]]; then
     # --static-swift-stdlib links the Swift runtime and Foundation in and keeps glibc shared. -static-executable
     # starts 6 MB leaner but links glibc statically: getaddrinfo (host names) and getpwnam then dlopen the NSS
     # modules of this very glibc at run time, which breaks on any other glibc (README "Install" has the figures).
-    echo "building a release binary (swift build -c release --static-swift-stdlib)…"
+    echo "building release binaries (swift build -c release --static-swift-stdlib)…"
     swift build -c release --static-swift-stdlib --product tracemap
+    swift build -c release --static-swift-stdlib --product tracemap-lab
     binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/tracemap"
 fi
 [[ -x "$binary" ]] || { echo "install.sh: no executable at $binary" >&2; exit 1; }
+# `tracemap demo` runs the path simulator, `tracemap-lab sim`, from tracemap's own directory.
+lab="$(dirname "$binary")/tracemap-lab"
 if ldd "$binary" 2>/dev/null | grep -q 'libswiftCore\|/swift'; then
     echo "install.sh: $binary needs the Swift toolchain's libraries; build it with --static-swift-stdlib" >&2
     exit 1
@@ -87,6 +91,14 @@ install -m 0755 "$binary" "$root/bin/tracemap.partial"
 if command -v strip >/dev/null; then strip "$root/bin/tracemap.partial"; fi
 mv -f "$root/bin/tracemap.partial" "$root/bin/tracemap"
 echo "installed $prefix/bin/tracemap ($(du -h "$root/bin/tracemap" | cut -f1))"
+if [[ -x "$lab" ]]; then
+    install -m 0755 "$lab" "$root/bin/tracemap-lab.partial"
+    if command -v strip >/dev/null; then strip "$root/bin/tracemap-lab.partial"; fi
+    mv -f "$root/bin/tracemap-lab.partial" "$root/bin/tracemap-lab"
+    echo "installed $prefix/bin/tracemap-lab ($(du -h "$root/bin/tracemap-lab" | cut -f1)), the simulator \`tracemap demo\` runs"
+else
+    echo "install.sh: no tracemap-lab beside $binary: \`tracemap demo\` will not run" >&2
+fi
 
 # Completions come from swift-argument-parser itself, so they always match the binary's options.
 "$root/bin/tracemap" --generate-completion-script bash > "$root/share/bash-completion/completions/tracemap"

@@ -2,12 +2,13 @@
 # Screenshots of the TUI from real runs: `tracemap demo` (root: a simulated path in a private network
 # namespace) and a replay, each driven in tmux, captured with colours (capture-pane -e), turned into HTML by
 # aha and photographed by headless Chromium.
-# Needs: tmux, aha, chromium (Debian packages), root for the demo. Writes screenshots/*.png.
+# Needs: tmux, aha, chromium (Debian packages), root for the demo (and tracemap-lab beside tracemap: the demo runs
+# its simulator). Writes screenshots/*.png.
 # Usage: scripts/screenshots.sh [path/to/tracemap]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary="${1:-.build/debug/tracemap}"
-[[ -x "$binary" ]] || { echo "build first (swift build --product tracemap) or give the binary" >&2; exit 2; }
+[[ -x "$binary" ]] || { echo "build first (swift build) or give the binary" >&2; exit 2; }
 for tool in tmux aha chromium; do
     command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install $tool)" >&2; exit 2; }
 done
@@ -48,7 +49,9 @@ shot() {
     echo "screenshots/$name.png"
 }
 
-if [[ "$(id -u)" -eq 0 ]]; then
+if [[ "$(id -u)" -eq 0 && ! -x "$(dirname "$binary")/tracemap-lab" ]]; then
+    echo "no tracemap-lab beside $binary (swift build --product tracemap-lab): skipping the demo screenshots" >&2
+elif [[ "$(id -u)" -eq 0 ]]; then
     start "$binary demo --phase 15"
     sleep 12
     shot demo-hop-table

@@ -12,6 +12,7 @@ packages=(
   dnsmasq libmaxmind-db-writer-perl      # the enrichment tests' DNS server and .mmdb writer
   libcap2-bin util-linux unzip python3-pip iputils-ping
   python3                                # the remote engines' stand-in server (Tests/RemoteStandIn)
+  prometheus curl                        # a real Prometheus server scraping `watch --metrics`, promtool
   man-db binutils                        # the install tests: man -l renders the page; install.sh strips
 )
 missing=()

@@ -21,6 +21,7 @@ done
 
 files=(
     bin/tracemap
+    bin/tracemap-lab
     share/man/man1/tracemap.1
     share/bash-completion/completions/tracemap
     share/zsh/site-functions/_tracemap

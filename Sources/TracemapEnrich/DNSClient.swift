@@ -1,19 +1,20 @@
 import Foundation
 import Synchronization
 import TracemapModel
+import TracemapNet
 
 /// Why a DNS query gave no usable response.
 public enum DNSQueryError: Error, Sendable, Hashable {
     /// No response within the query's time.
     case timedOut
     /// The socket failed: it cannot be opened, or the server's port is closed (ECONNREFUSED).
-    case system(SystemCallError)
+    case system(SocketError)
     /// The client was shut down before the response came.
     case shutDown
 }
 
 /// A small stub resolver over UDP (RFC 1035 §4.2.1) that talks to one server. One dedicated thread blocks in
-/// poll(2) on a connected nonblocking socket and completes the waiting callers, so no Swift concurrency thread
+/// ppoll(2) on a connected nonblocking socket (TracemapNet's `Socket`, the probes' wrapper) and completes the waiting callers, so no Swift concurrency thread
 /// ever blocks on the network. At most `maxInFlight` queries are on the wire at once; the others wait their turn.
 final class DNSClient: Sendable {
     let resolver: ResolverEndpoint
@@ -24,14 +25,26 @@ final class DNSClient: Sendable {
     ///   - timeout: how long one query waits for its response, retransmissions included.
     ///   - maxInFlight: how many queries may wait for a response at the same time.
     init(resolver: ResolverEndpoint, timeout: Duration = .seconds(2), maxInFlight: Int = 16)
-        throws(SystemCallError) {
+        throws(SocketError) {
         self.resolver = resolver
-        worker = try DNSWorker(socket: UDPSocket(connectedTo: resolver), timeout: timeout,
+        worker = try DNSWorker(socket: Self.connectedSocket(to: resolver), timeout: timeout,
                                maxInFlight: max(1, maxInFlight))
         worker.start()
     }
 
     deinit { worker.stop() }
+
+    /// A UDP socket connected to the server, so the kernel drops datagrams from anyone else and reports an ICMP
+    /// port unreachable from the server as ECONNREFUSED.
+    private static func connectedSocket(to resolver: ResolverEndpoint) throws(SocketError) -> Socket {
+        let socket = try Socket(family: resolver.address.family, type: .datagram)
+        do {
+            try socket.connect(resolver.address, port: resolver.port, scopeID: resolver.scopeID)
+        } catch {
+            throw SocketError("connect", code: error.code)
+        }
+        return socket
+    }
 
     /// Sends a recursive query for `name` and `type` and returns the server's response, whatever its response
     /// code: NXDOMAIN is an answer too.
@@ -74,15 +87,16 @@ private final class DNSWorker: Sendable {
         var stopped = false
     }
 
-    private let socket: UDPSocket
-    private let wakePipe: WakePipe
+    private let socket: Socket
+    /// Wakes the worker from its wait when a query is submitted or the client stops.
+    private let waker: Waker
     private let timeout: Duration
     private let maxInFlight: Int
     private let state = Mutex(State())
 
-    init(socket: UDPSocket, timeout: Duration, maxInFlight: Int) throws(SystemCallError) {
+    init(socket: Socket, timeout: Duration, maxInFlight: Int) throws(SocketError) {
         self.socket = socket
-        wakePipe = try WakePipe()
+        waker = try Waker()
         self.timeout = timeout
         self.maxInFlight = maxInFlight
     }
@@ -106,7 +120,7 @@ private final class DNSWorker: Sendable {
 
     func stop() {
         state.withLock { $0.stopped = true }
-        wakePipe.wake()
+        waker.signal()
     }
 
     func submit(_ request: Request) {
@@ -116,7 +130,7 @@ private final class DNSWorker: Sendable {
             return true
         }
         if accepted {
-            wakePipe.wake()
+            waker.signal()
         } else {
             request.continuation.resume(returning: .failure(.shutDown))
         }
@@ -143,22 +157,11 @@ private final class DNSWorker: Sendable {
             completions = []
             if stopped { return }
 
-            var descriptors = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0),
-                               pollfd(fd: wakePipe.readDescriptor, events: Int16(POLLIN), revents: 0)]
-            let wait = nextEvent.map { Self.milliseconds(until: $0, from: now) } ?? -1
-            guard poll(&descriptors, 2, wait) >= 0 || errno == EINTR else { continue }
-            if descriptors[1].revents != 0 { wakePipe.drain() }
-            if descriptors[0].revents != 0 { receive(into: &completions) }
+            let ready = Readiness.wait([(socket.descriptor, .readable), (waker.descriptor, .readable)],
+                                       timeout: nextEvent.map { now.duration(to: $0) })
+            if ready.contains(where: { $0.fd == waker.descriptor }) { waker.drain() }
+            if ready.contains(where: { $0.fd == socket.descriptor }) { receive(into: &completions) }
         }
-    }
-
-    private static func milliseconds(until deadline: ContinuousClock.Instant,
-                                     from now: ContinuousClock.Instant) -> Int32 {
-        let remaining = now.duration(to: deadline)
-        guard remaining > .zero else { return 0 }
-        let (seconds, attoseconds) = remaining.components
-        // Round up, so poll never wakes a hair before the deadline and spins.
-        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
     /// Ends queries past their deadline and retransmits, once, those half-way there (RFC 1035 §4.2.1 asks
@@ -171,7 +174,7 @@ private final class DNSWorker: Sendable {
                 completions.append((pending.request, .failure(.timedOut)))
             } else if let retransmitAt = pending.retransmitAt, retransmitAt <= now {
                 state.pending[id]?.retransmitAt = nil
-                try? socket.sendDatagram(Self.packet(pending.request.packet, id: id))
+                try? socket.send(Self.packet(pending.request.packet, id: id))
             }
         }
     }
@@ -184,7 +187,7 @@ private final class DNSWorker: Sendable {
             var id = UInt16.random(in: .min ... .max)
             while state.pending[id] != nil { id = UInt16.random(in: .min ... .max) }
             do {
-                try socket.sendDatagram(Self.packet(request.packet, id: id))
+                try socket.send(Self.packet(request.packet, id: id))
                 state.pending[id] = Pending(request: request, deadline: now + timeout,
                                             retransmitAt: now + timeout / 2)
             } catch {

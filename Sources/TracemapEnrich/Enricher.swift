@@ -340,7 +340,7 @@ public actor Enricher {
                      + "some hostnames or AS numbers are missing")
             case .system(let failure):
                 // The errno alone: a refused send and a refused receive are one problem to the user.
-                warn("DNS server \(client.resolver): \(String(cString: strerror(failure.errno))); "
+                warn("DNS server \(client.resolver): \(failure.code); "
                      + "some hostnames or AS numbers are missing")
             case .shutDown:
                 break

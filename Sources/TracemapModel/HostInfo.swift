@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Special-purpose address classes (RFC 6890 and friends). Anything but `global` is never sent to an outside lookup.
 public enum AddressClass: String, Codable, Sendable, CaseIterable {

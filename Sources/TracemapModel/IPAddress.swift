@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An IPv4 or IPv6 address as a value: hashable, ordered, printable, Codable as its text form.
 public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The one JSON style of every file and stream tracemap writes: sorted keys, dates as Unix seconds.
 public enum TracemapJSON {

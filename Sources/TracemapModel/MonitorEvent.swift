@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A timestamped finding of the monitor, with the hop it concerns and the evidence behind it.
 /// Its JSON form is stable: it is what `watch --json`, `--exec` and recordings carry.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The transport a probe uses.
 public enum ProbeProtocol: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One pass over the path: a probe per TTL (per flow, per query) up to the destination.
 public struct Round: Codable, Sendable, Hashable {

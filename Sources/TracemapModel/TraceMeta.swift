@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Who made a trace or recording, of what, how and when: the head of every file tracemap writes.
 public struct TraceMeta: Codable, Sendable, Hashable {

@@ -5,19 +5,31 @@ import Foundation
 /// deadline 300 µs away is waited for, not rounded to 0 and spun on as `poll(2)`'s milliseconds would be.
 public enum Readiness {
     /// Waits until one of `descriptors` is ready or `deadline` (CLOCK_REALTIME seconds, nil: no limit) passes;
-    /// returns the ready ones. EINTR returns nothing ready.
-    public static func wait(_ descriptors: [(fd: Int32, events: Int16)], until deadline: Double?) -> [(fd: Int32, revents: Int16)] {
-        var fds = descriptors.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
-        let timeout: Int64
-        if let deadline {
+    /// returns the ready ones with what happened. EINTR returns nothing ready.
+    public static func wait(_ descriptors: [(fd: Int32, events: PollEvents)],
+                            until deadline: Double?) -> [(fd: Int32, events: PollEvents)] {
+        wait(descriptors, nanoseconds: deadline.map { deadline in
             let remaining = deadline - wallClockNow()
-            timeout = remaining <= 0 ? 0 : Int64(min(remaining, 3600) * 1e9)
-        } else {
-            timeout = -1
-        }
-        let count = tm_ppoll(&fds, UInt(fds.count), timeout)
+            return remaining <= 0 ? 0 : Int64(min(remaining, 3600) * 1e9)
+        })
+    }
+
+    /// Waits at most `timeout` (nil: no limit) for one of `descriptors`.
+    public static func wait(_ descriptors: [(fd: Int32, events: PollEvents)],
+                            timeout: Duration?) -> [(fd: Int32, events: PollEvents)] {
+        wait(descriptors, nanoseconds: timeout.map { timeout in
+            guard timeout > .zero else { return 0 }
+            let (seconds, attoseconds) = min(timeout, .seconds(3600)).components
+            return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        })
+    }
+
+    private static func wait(_ descriptors: [(fd: Int32, events: PollEvents)],
+                             nanoseconds: Int64?) -> [(fd: Int32, events: PollEvents)] {
+        var fds = descriptors.map { pollfd(fd: $0.fd, events: $0.events.rawValue, revents: 0) }
+        let count = tm_ppoll(&fds, UInt(fds.count), nanoseconds ?? -1)
         guard count > 0 else { return [] }
-        return fds.filter { $0.revents != 0 }.map { ($0.fd, $0.revents) }
+        return fds.filter { $0.revents != 0 }.map { ($0.fd, PollEvents(rawValue: $0.revents)) }
     }
 }
 

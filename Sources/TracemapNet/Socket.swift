@@ -2,31 +2,20 @@ import CNetShim
 import Foundation
 import TracemapModel
 
-/// A failed system call: which call, and errno.
-public struct SocketError: Error, CustomStringConvertible, Sendable {
+/// A failed system call: which call, and its errno.
+public struct SocketError: Error, CustomStringConvertible, Sendable, Hashable {
     public var call: String
-    public var code: Int32
+    public var code: Errno
 
-    public init(_ call: String, code: Int32 = errno) {
+    /// `code` defaults to the thread's errno, so build the error right after the failed call.
+    public init(_ call: String, code: Errno = .current) {
         self.call = call
         self.code = code
     }
 
-    public var description: String { "\(call): \(String(cString: strerror(code)))" }
+    public var description: String { "\(call): \(code)" }
     /// A short name such as "ENETUNREACH" for records and raw output.
-    public var symbol: String {
-        switch code {
-        case ENETUNREACH: "ENETUNREACH"
-        case EHOSTUNREACH: "EHOSTUNREACH"
-        case EPERM: "EPERM"
-        case EACCES: "EACCES"
-        case EMSGSIZE: "EMSGSIZE"
-        case ENOBUFS: "ENOBUFS"
-        case EINVAL: "EINVAL"
-        case EADDRNOTAVAIL: "EADDRNOTAVAIL"
-        default: "errno \(code)"
-        }
-    }
+    public var symbol: String { code.symbol }
 }
 
 /// The ICMP error the kernel attached to a socket's error queue (IP_RECVERR, `struct sock_extended_err`).
@@ -58,10 +47,12 @@ public final class Socket: @unchecked Sendable {
     public let descriptor: Int32
     public let family: IPAddress.Family
 
-    /// `socket(2)`.
-    public init(family: IPAddress.Family, type: Int32, protocolNumber: Int32) throws(SocketError) {
-        let fd = Glibc.socket(family.addressFamily, type | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
-                              protocolNumber)
+    /// `socket(2)`, non-blocking and close-on-exec.
+    public init(family: IPAddress.Family, type: SocketType,
+                protocol socketProtocol: SocketProtocol = .default) throws(SocketError) {
+        let fd = Glibc.socket(family.addressFamily,
+                              type.rawValue | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
+                              socketProtocol.rawValue)
         guard fd >= 0 else { throw SocketError("socket") }
         descriptor = fd
         self.family = family
@@ -70,25 +61,25 @@ public final class Socket: @unchecked Sendable {
     deinit { close(descriptor) }
 
     /// `setsockopt(2)` with an integer value.
-    public func setOption(level: Int32, name: Int32, value: Int32) throws(SocketError) {
+    public func setOption(_ option: SocketOption, _ value: Int32) throws(SocketError) {
         var v = value
-        guard setsockopt(descriptor, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            throw SocketError("setsockopt(\(level), \(name))")
+        guard setsockopt(descriptor, option.level, option.name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw SocketError("setsockopt(\(option.level), \(option.name))")
         }
     }
 
     /// `setsockopt(2)` with raw bytes.
-    public func setOption(level: Int32, name: Int32, bytes: UnsafeRawBufferPointer) throws(SocketError) {
-        guard setsockopt(descriptor, level, name, bytes.baseAddress, socklen_t(bytes.count)) == 0 else {
-            throw SocketError("setsockopt(\(level), \(name))")
+    public func setOption(_ option: SocketOption, bytes: UnsafeRawBufferPointer) throws(SocketError) {
+        guard setsockopt(descriptor, option.level, option.name, bytes.baseAddress, socklen_t(bytes.count)) == 0 else {
+            throw SocketError("setsockopt(\(option.level), \(option.name))")
         }
     }
 
     /// Sets the TTL (IPv4 `IP_TTL`) or hop limit (IPv6 `IPV6_UNICAST_HOPS`) of the next packets.
     public func setTTL(_ ttl: Int) throws(SocketError) {
         switch family {
-        case .v4: try setOption(level: Int32(IPPROTO_IP), name: IP_TTL, value: Int32(ttl))
-        case .v6: try setOption(level: Int32(IPPROTO_IPV6), name: IPV6_UNICAST_HOPS, value: Int32(ttl))
+        case .v4: try setOption(.ipTTL, Int32(ttl))
+        case .v6: try setOption(.ipv6UnicastHops, Int32(ttl))
         }
     }
 
@@ -96,14 +87,14 @@ public final class Socket: @unchecked Sendable {
     public func setTOS(_ tos: UInt8) throws(SocketError) {
         guard tos != 0 else { return }
         switch family {
-        case .v4: try setOption(level: Int32(IPPROTO_IP), name: IP_TOS, value: Int32(tos))
-        case .v6: try setOption(level: Int32(IPPROTO_IPV6), name: IPV6_TCLASS, value: Int32(tos))
+        case .v4: try setOption(.ipTOS, Int32(tos))
+        case .v6: try setOption(.ipv6TrafficClass, Int32(tos))
         }
     }
 
     /// Asks for kernel receive timestamps (`SO_TIMESTAMPNS`): RTTs end when the packet arrived, not when we read it.
     public func enableKernelTimestamps() throws(SocketError) {
-        try setOption(level: SOL_SOCKET, name: SO_TIMESTAMPNS, value: 1)
+        try setOption(.timestampNanoseconds, 1)
     }
 
     /// Lets only these ICMP (IPv4, `ICMP_FILTER`) or ICMPv6 (`ICMP6_FILTER`, RFC 3542) types reach a raw socket,
@@ -118,7 +109,8 @@ public final class Socket: @unchecked Sendable {
             tm_icmp6_filter_setblockall(&filter)
             for type in types { tm_icmp6_filter_setpass(Int32(type), &filter) }
             let result = withUnsafeBytes(of: &filter) {
-                setsockopt(descriptor, Int32(IPPROTO_ICMPV6), ICMP6_FILTER, $0.baseAddress, socklen_t($0.count))
+                setsockopt(descriptor, SocketOption.icmp6Filter.level, SocketOption.icmp6Filter.name, $0.baseAddress,
+                           socklen_t($0.count))
             }
             guard result == 0 else { throw SocketError("setsockopt(ICMP6_FILTER)") }
         }
@@ -127,16 +119,16 @@ public final class Socket: @unchecked Sendable {
     /// Asks for a receive buffer of `bytes`: `SO_RCVBUFFORCE` (past `net.core.rmem_max`, needs CAP_NET_ADMIN),
     /// else `SO_RCVBUF` (capped by rmem_max). Best effort: a smaller buffer still works, it only drops sooner.
     public func enlargeReceiveBuffer(to bytes: Int32) {
-        if (try? setOption(level: SOL_SOCKET, name: SO_RCVBUFFORCE, value: bytes)) == nil {
-            try? setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: bytes)
+        if (try? setOption(.receiveBufferForce, bytes)) == nil {
+            try? setOption(.receiveBuffer, bytes)
         }
     }
 
     /// Queues ICMP errors for this socket (`IP_RECVERR` / `IPV6_RECVERR`), the unprivileged way to see hops.
     public func enableErrorQueue() throws(SocketError) {
         switch family {
-        case .v4: try setOption(level: Int32(IPPROTO_IP), name: IP_RECVERR, value: 1)
-        case .v6: try setOption(level: Int32(IPPROTO_IPV6), name: IPV6_RECVERR, value: 1)
+        case .v4: try setOption(.ipReceiveErrors, 1)
+        case .v6: try setOption(.ipv6ReceiveErrors, 1)
         }
     }
 
@@ -144,7 +136,8 @@ public final class Socket: @unchecked Sendable {
     public func bind(toDevice name: String) throws(SocketError) {
         let bytes = Array(name.utf8) + [0]
         let result = bytes.withUnsafeBytes {
-            setsockopt(descriptor, SOL_SOCKET, SO_BINDTODEVICE, $0.baseAddress, socklen_t($0.count))
+            setsockopt(descriptor, SocketOption.bindToDevice.level, SocketOption.bindToDevice.name, $0.baseAddress,
+                       socklen_t($0.count))
         }
         guard result == 0 else { throw SocketError("SO_BINDTODEVICE \(name)") }
     }
@@ -155,10 +148,11 @@ public final class Socket: @unchecked Sendable {
         guard result == 0 else { throw SocketError("bind \(address) port \(port)") }
     }
 
-    /// `connect(2)`; a non-blocking connect in progress (EINPROGRESS) is not an error.
-    public func connect(_ address: IPAddress, port: UInt16) throws(SocketError) {
-        let result = SocketAddress.with(address, port: port) { Glibc.connect(descriptor, $0, $1) }
-        guard result == 0 || errno == EINPROGRESS else { throw SocketError("connect \(address)") }
+    /// `connect(2)`; a non-blocking connect in progress (EINPROGRESS) is not an error. `scopeID` is the
+    /// interface of an IPv6 link-local peer.
+    public func connect(_ address: IPAddress, port: UInt16, scopeID: UInt32 = 0) throws(SocketError) {
+        let result = SocketAddress.with(address, port: port, scopeID: scopeID) { Glibc.connect(descriptor, $0, $1) }
+        guard result == 0 || Errno.current == .inProgress else { throw SocketError("connect \(address)") }
     }
 
     /// `getsockname(2)`: the local address and port.
@@ -173,12 +167,12 @@ public final class Socket: @unchecked Sendable {
         return decoded
     }
 
-    /// `SO_ERROR`: the pending error of a non-blocking connect (0 when connected).
-    public func pendingError() -> Int32 {
+    /// `SO_ERROR`: the pending error of a non-blocking connect; nil when connected.
+    public func pendingError() -> Errno? {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &value, &length)
-        return value
+        getsockopt(descriptor, SocketOption.error.level, SocketOption.error.name, &value, &length)
+        return value == 0 ? nil : Errno(rawValue: value)
     }
 
     /// `sendto(2)` of one datagram.
@@ -187,6 +181,26 @@ public final class Socket: @unchecked Sendable {
             SocketAddress.with(address, port: port) { sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, $1) }
         }
         guard sent == bytes.count else { throw SocketError("sendto \(address)") }
+    }
+
+    /// `send(2)` of one datagram on a connected socket (`MSG_NOSIGNAL`).
+    public func send(_ bytes: [UInt8]) throws(SocketError) {
+        let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard sent >= 0 else { throw SocketError("send") }
+    }
+
+    /// `recv(2)` of one datagram; nil when none is waiting (EAGAIN) or a signal interrupted the call. Unlike
+    /// `receive`, other errors are thrown: a connected UDP socket reports the peer's port unreachable as
+    /// ECONNREFUSED here.
+    public func receiveDatagram(capacity: Int = 65_535) throws(SocketError) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        if count < 0 {
+            let code = Errno.current
+            if code == .wouldBlock || code == .interrupted { return nil }
+            throw SocketError("recv", code: code)
+        }
+        return Array(buffer.prefix(count))
     }
 
     /// `recvmsg(2)` of one datagram, or of one queued error with `errorQueue` (`MSG_ERRQUEUE`); nil when

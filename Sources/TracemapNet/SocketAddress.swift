@@ -4,17 +4,19 @@ import TracemapModel
 /// Conversions between `IPAddress` (+ port) and the kernel's `sockaddr_in` / `sockaddr_in6`.
 public enum SocketAddress {
     /// Calls `body` with a sockaddr for `address:port` and its length.
-    public static func with<R>(_ address: IPAddress, port: UInt16 = 0,
+    public static func with<R>(_ address: IPAddress, port: UInt16 = 0, scopeID: UInt32 = 0,
                                _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) rethrows -> R {
         var storage = sockaddr_storage()
-        let length = fill(&storage, address: address, port: port)
+        let length = fill(&storage, address: address, port: port, scopeID: scopeID)
         return try withUnsafePointer(to: &storage) {
             try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, length) }
         }
     }
 
-    /// Writes `address:port` into `storage` and returns the used length.
-    public static func fill(_ storage: inout sockaddr_storage, address: IPAddress, port: UInt16) -> socklen_t {
+    /// Writes `address:port` into `storage` and returns the used length. `scopeID`: the interface of an IPv6
+    /// link-local address (ignored for IPv4).
+    public static func fill(_ storage: inout sockaddr_storage, address: IPAddress, port: UInt16,
+                            scopeID: UInt32 = 0) -> socklen_t {
         storage = sockaddr_storage()
         switch address.family {
         case .v4:
@@ -28,6 +30,7 @@ public enum SocketAddress {
             var sin6 = sockaddr_in6()
             sin6.sin6_family = sa_family_t(AF_INET6)
             sin6.sin6_port = port.bigEndian
+            sin6.sin6_scope_id = scopeID
             withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.copyBytes(from: address.bytes) }
             withUnsafeMutableBytes(of: &storage) { raw in withUnsafeBytes(of: sin6) { raw.copyMemory(from: $0) } }
             return socklen_t(MemoryLayout<sockaddr_in6>.size)

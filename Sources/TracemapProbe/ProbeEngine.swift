@@ -52,7 +52,7 @@ public enum ProbeEngine {
 
     private static func lookUp(_ name: String) -> [IPAddress] {
         var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+        hints.ai_socktype = SocketType.datagram.rawValue
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(name, nil, &hints, &list) == 0 else { return [] }
         defer { freeaddrinfo(list) }
@@ -70,16 +70,16 @@ public enum ProbeEngine {
     /// The source address the kernel would use towards `target` (a connected UDP socket sends nothing).
     public static func routeSource(to target: IPAddress, device: String?) throws(ProbeSetupError) -> IPAddress {
         do throws(SocketError) {
-            let socket = try Socket(family: target.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: 0)
+            let socket = try Socket(family: target.family, type: .datagram)
             if let device { try socket.bind(toDevice: device) }
             try socket.connect(target, port: 33434)
             return try socket.localAddress().address
         } catch {
-            if error.code == EPERM, device != nil {
+            if error.code == .notPermitted, device != nil {
                 throw .noPermission("cannot bind to device \(device!): needs root or CAP_NET_RAW")
             }
-            if error.code == ENODEV { throw .invalidOption("no such device: \(device ?? "")") }
-            throw .noRoute("no route to \(target): \(String(cString: strerror(error.code)))")
+            if error.code == .noSuchDevice { throw .invalidOption("no such device: \(device ?? "")") }
+            throw .noRoute("no route to \(target): \(error.code)")
         }
     }
 
@@ -113,7 +113,7 @@ public enum ProbeEngine {
                     () throws(SocketError) -> any ProbeTransport in
                     try RawTransport(options: options, source: source)
                 }
-            } catch where error.code == EPERM || error.code == EACCES {
+            } catch where error.code == .notPermitted || error.code == .permissionDenied {
                 // A container may deny raw sockets even to root: the unprivileged methods may still work.
             } catch {
                 throw describe(error)
@@ -140,14 +140,14 @@ public enum ProbeEngine {
 
     private static func describe(_ error: SocketError) -> ProbeSetupError {
         switch error.code {
-        case EPERM, EACCES:
+        case .notPermitted, .permissionDenied:
             return .noPermission(
                 "no probe method is allowed for this user: run as root, or `sudo setcap cap_net_raw+ep "
                 + "$(command -v tracemap)`, or allow ICMP ping sockets with "
                 + "`sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"` (or use -P udp)")
-        case EADDRNOTAVAIL:
+        case .addressNotAvailable:
             return .invalidOption("the source address is not on this machine (\(error))")
-        case ENODEV:
+        case .noSuchDevice:
             return .invalidOption("no such device (\(error))")
         default:
             return .noRoute("cannot open probe sockets: \(error)")

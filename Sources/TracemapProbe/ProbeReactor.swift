@@ -97,9 +97,9 @@ final class ProbeReactor: @unchecked Sendable {
 
     private func loop() {
         while true {
-            var descriptors: [(fd: Int32, events: Int16)] = []
+            var descriptors: [(fd: Int32, events: PollEvents)] = []
             var readers: [Int32: any ProbeTransport] = [:]
-            if let waker { descriptors.append((waker.descriptor, Int16(POLLIN))) }
+            if let waker { descriptors.append((waker.descriptor, .readable)) }
             for transport in core.transports {
                 for entry in transport.pollSet() {
                     descriptors.append(entry)
@@ -111,7 +111,7 @@ final class ProbeReactor: @unchecked Sendable {
                 if item.fd == waker?.descriptor {
                     waker?.drain()
                 } else if let transport = readers[item.fd] {
-                    for reply in transport.receive(fd: item.fd, revents: item.revents) {
+                    for reply in transport.receive(fd: item.fd, revents: item.events) {
                         core.receive(reply, from: transport)
                     }
                 }

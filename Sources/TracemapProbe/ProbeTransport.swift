@@ -30,11 +30,11 @@ protocol ProbeTransport: AnyObject, Sendable {
     /// The source address probes leave from.
     var source: IPAddress? { get }
     /// Descriptors to wait on, with poll events.
-    func pollSet() -> [(fd: Int32, events: Int16)]
+    func pollSet() -> [(fd: Int32, events: PollEvents)]
     /// Sends one probe to `destination`; returns the wall-clock send time.
     func send(to destination: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double
     /// Reads whatever is ready on `fd` and returns the replies that belong to this transport's probes.
-    func receive(fd: Int32, revents: Int16) -> [TransportReply]
+    func receive(fd: Int32, revents: PollEvents) -> [TransportReply]
     /// The probe is resolved (replied or given up): release what it held.
     func finish(_ key: ProbeKey)
 }

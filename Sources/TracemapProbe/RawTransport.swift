@@ -26,8 +26,7 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
         self.family = source.family
         self.local = source
         tag = UInt16.random(in: 1...0xfffe)
-        let icmpProtocol = family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
-        icmpSocket = try Socket(family: family, type: Int32(SOCK_RAW.rawValue), protocolNumber: icmpProtocol)
+        icmpSocket = try Socket(family: family, type: .raw, protocol: .icmp(for: family))
         try icmpSocket.enableKernelTimestamps()
         // Only what can answer a probe: echo reply, destination unreachable, time exceeded (v4 0, 3, 11; v6 129,
         // 1, 3). Everything else the host receives — other tools' echo requests, neighbour discovery — stays in
@@ -46,14 +45,13 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
         case .udp, .tcp:
             // IPPROTO_RAW implies IP_HDRINCL (also for IPv6): we write the IP header, so TTL, TOS and source
             // are per packet and the socket never receives anything.
-            sendSocket = try Socket(family: family, type: Int32(SOCK_RAW.rawValue), protocolNumber: Int32(IPPROTO_RAW))
+            sendSocket = try Socket(family: family, type: .raw, protocol: .raw)
             let reservations = try RawTransport.reservePorts(count: options.flows, family: family,
                                                              tcp: options.protocolKind == .tcp, source: local)
             portReservations = reservations.sockets
             flowPorts = reservations.ports
             if options.protocolKind == .tcp {
-                let socket = try Socket(family: family, type: Int32(SOCK_RAW.rawValue),
-                                        protocolNumber: Int32(IPPROTO_TCP))
+                let socket = try Socket(family: family, type: .raw, protocol: .tcp)
                 try socket.enableKernelTimestamps()
                 tcpSocket = socket
             } else {
@@ -68,14 +66,13 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
     /// Binds one UDP or TCP socket per flow on consecutive ports, so the ports are ours while we probe.
     private static func reservePorts(count: Int, family: IPAddress.Family, tcp: Bool,
                                      source: IPAddress) throws(SocketError) -> (sockets: [Socket], ports: [UInt16]) {
-        var lastError = SocketError("bind", code: EADDRINUSE)
+        var lastError = SocketError("bind", code: .addressInUse)
         for _ in 0..<32 {
             let base = UInt16.random(in: 33_000...60_000)
             var sockets: [Socket] = []
             do {
                 for flow in 0..<count {
-                    let socket = try Socket(family: family, type: Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue),
-                                            protocolNumber: 0)
+                    let socket = try Socket(family: family, type: tcp ? .stream : .datagram)
                     try socket.bind(source, port: base + UInt16(flow))
                     sockets.append(socket)
                 }
@@ -87,9 +84,9 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
         throw lastError
     }
 
-    func pollSet() -> [(fd: Int32, events: Int16)] {
-        var set = [(icmpSocket.descriptor, Int16(POLLIN))]
-        if let tcpSocket { set.append((tcpSocket.descriptor, Int16(POLLIN))) }
+    func pollSet() -> [(fd: Int32, events: PollEvents)] {
+        var set: [(fd: Int32, events: PollEvents)] = [(icmpSocket.descriptor, .readable)]
+        if let tcpSocket { set.append((tcpSocket.descriptor, .readable)) }
         return set
     }
 
@@ -113,13 +110,13 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
             let segment = ProbePacket.udp(source: local, destination: target, sourcePort: flowPorts[flow],
                                           destinationPort: options.destinationPort,
                                           checksum: sequence, payload: payload, payloadLength: length)
-            return try sendWithHeader(segment, to: target, protocolNumber: UInt8(IPPROTO_UDP), ttl: ttl,
+            return try sendWithHeader(segment, to: target, protocolNumber: SocketProtocol.udp.headerValue, ttl: ttl,
                                       sequence: sequence)
         case .tcp:
             let segment = ProbePacket.tcpSyn(source: local, destination: target, sourcePort: flowPorts[flow],
                                              destinationPort: options.destinationPort,
                                              sequenceNumber: UInt32(tag) << 16 | UInt32(sequence))
-            return try sendWithHeader(segment, to: target, protocolNumber: UInt8(IPPROTO_TCP), ttl: ttl,
+            return try sendWithHeader(segment, to: target, protocolNumber: SocketProtocol.tcp.headerValue, ttl: ttl,
                                       sequence: sequence)
         }
     }
@@ -143,7 +140,7 @@ final class RawTransport: ProbeTransport, @unchecked Sendable {
         UInt16(truncatingIfNeeded: 0x4d2a &+ flow &* 0x0101)
     }
 
-    func receive(fd: Int32, revents: Int16) -> [TransportReply] {
+    func receive(fd: Int32, revents: PollEvents) -> [TransportReply] {
         let socket = fd == icmpSocket.descriptor ? icmpSocket : tcpSocket
         guard let socket else { return [] }
         var replies: [TransportReply] = []

@@ -50,11 +50,10 @@ final class PingSocketTransport: ProbeTransport, @unchecked Sendable {
         self.family = source.family
         self.options = options
         self.source = source
-        let icmpProtocol = source.family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
         var sockets: [Socket] = []
         var identifiers: [UInt16] = []
         for _ in 0..<options.flows {
-            let socket = try Socket(family: source.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: icmpProtocol)
+            let socket = try Socket(family: source.family, type: .datagram, protocol: .icmp(for: source.family))
             try socket.enableErrorQueue()
             try socket.enableKernelTimestamps()
             try socket.setTOS(options.tos)
@@ -67,8 +66,8 @@ final class PingSocketTransport: ProbeTransport, @unchecked Sendable {
         self.identifiers = identifiers
     }
 
-    func pollSet() -> [(fd: Int32, events: Int16)] {
-        sockets.map { ($0.descriptor, Int16(POLLIN)) }
+    func pollSet() -> [(fd: Int32, events: PollEvents)] {
+        sockets.map { ($0.descriptor, .readable) }
     }
 
     func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
@@ -85,7 +84,7 @@ final class PingSocketTransport: ProbeTransport, @unchecked Sendable {
         return sentAt
     }
 
-    func receive(fd: Int32, revents: Int16) -> [TransportReply] {
+    func receive(fd: Int32, revents: PollEvents) -> [TransportReply] {
         guard let socket = sockets.first(where: { $0.descriptor == fd }) else { return [] }
         // The error queue holds the quoted ICMP header and payload of our probe (the kernel strips the IP header).
         var replies = drainErrorQueue(socket, family: family) { [tag] quoted in
@@ -118,7 +117,7 @@ final class UDPRecvErrTransport: ProbeTransport, @unchecked Sendable {
         self.options = options
         self.source = source
         sockets = try (0..<options.flows).map { _ throws(SocketError) in
-            let socket = try Socket(family: source.family, type: Int32(SOCK_DGRAM.rawValue), protocolNumber: 0)
+            let socket = try Socket(family: source.family, type: .datagram)
             try socket.enableErrorQueue()
             try socket.enableKernelTimestamps()
             try socket.setTOS(options.tos)
@@ -128,8 +127,8 @@ final class UDPRecvErrTransport: ProbeTransport, @unchecked Sendable {
         }
     }
 
-    func pollSet() -> [(fd: Int32, events: Int16)] {
-        sockets.map { ($0.descriptor, Int16(POLLIN)) }
+    func pollSet() -> [(fd: Int32, events: PollEvents)] {
+        sockets.map { ($0.descriptor, .readable) }
     }
 
     func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
@@ -144,7 +143,7 @@ final class UDPRecvErrTransport: ProbeTransport, @unchecked Sendable {
         return sentAt
     }
 
-    func receive(fd: Int32, revents: Int16) -> [TransportReply] {
+    func receive(fd: Int32, revents: PollEvents) -> [TransportReply] {
         guard let socket = sockets.first(where: { $0.descriptor == fd }) else { return [] }
         while socket.receive() != nil {}
         return drainErrorQueue(socket, family: family) { [tag] quoted in
@@ -169,12 +168,12 @@ final class TCPConnectTransport: ProbeTransport, @unchecked Sendable {
         self.source = source
     }
 
-    func pollSet() -> [(fd: Int32, events: Int16)] {
-        pending.values.map { ($0.descriptor, Int16(POLLOUT)) }
+    func pollSet() -> [(fd: Int32, events: PollEvents)] {
+        pending.values.map { ($0.descriptor, .writable) }
     }
 
     func send(to target: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
-        let socket = try Socket(family: target.family, type: Int32(SOCK_STREAM.rawValue), protocolNumber: 0)
+        let socket = try Socket(family: target.family, type: .stream)
         try socket.enableErrorQueue()
         try socket.enableKernelTimestamps()
         try socket.setTTL(ttl)
@@ -189,20 +188,20 @@ final class TCPConnectTransport: ProbeTransport, @unchecked Sendable {
         return sentAt
     }
 
-    func receive(fd: Int32, revents: Int16) -> [TransportReply] {
+    func receive(fd: Int32, revents: PollEvents) -> [TransportReply] {
         guard let key = byDescriptor[fd], let socket = pending[key] else { return [] }
         let target = key.destination
         let sequence = key.sequence
         let hops = drainErrorQueue(socket, family: family) { _ in sequence }
         if let hop = hops.first { return [hop] }
-        guard revents & Int16(POLLOUT) != 0 || revents & Int16(POLLHUP) != 0 else { return [] }
+        guard !revents.isDisjoint(with: [.writable, .hangUp]) else { return [] }
         let error = socket.pendingError()
         let now = wallClockNow()
         switch error {
-        case 0:
+        case nil:
             return [TransportReply(key: key, responder: target, kind: .tcpSynAck, code: nil, mpls: [],
                                    receivedAt: now)]
-        case ECONNREFUSED:
+        case .connectionRefused?:
             return [TransportReply(key: key, responder: target, kind: .tcpReset, code: nil, mpls: [],
                                    receivedAt: now)]
         default:

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TracemapGeo
 import TracemapModel
 import TracemapStats
@@ -67,7 +71,7 @@ public enum TraceRenderer {
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
                 // TTL and numbers right-aligned, host and enrichment left-aligned.
                 return (index == 0 || (index >= 2 && index < 2 + columns.count)) ? pad + cell : cell + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ").trimmingTrailingSpaces
         }
         let title = "tracemap to \(meta.target.name) (\(meta.target.address)) from \(meta.source?.description ?? "?"), "
             + "\(meta.protocolKind.rawValue.uppercased()) via \(meta.method.rawValue)"
@@ -161,6 +165,15 @@ public enum TraceRenderer {
     static func csvField(_ raw: String) -> String {
         let text = TextSafety.visible(raw)
         return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            ? "\"" + text.replacing("\"", with: "\"\"") + "\"" : text
+    }
+}
+
+extension String {
+    /// The text without the spaces and tabs at its end (a padded last column).
+    var trimmingTrailingSpaces: String {
+        var text = Substring(self)
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import Glibc
+import TracemapNet
 
 /// Plays a scenario on a TUN device: reads the probes the kernel routes into it, and writes back each reply the
 /// scenario's path would send, after that hop's delay.
 ///
-/// One dedicated pthread does all packet work — a select loop over the device and a wake-up pipe, a timer heap of
-/// pending replies, and the scenario file's mtime every 50 ms — so replies leave on time whatever the caller does.
+/// One dedicated pthread does all packet work — a ppoll loop (TracemapNet's `Readiness`, to the nanosecond) over
+/// the device and a `Waker`, a timer heap of pending replies, and the scenario file's mtime every 50 ms — so
+/// replies leave on time whatever the caller does.
 /// When allowed (root), that thread runs SCHED_FIFO: on a test machine busy compiling, a normal thread woke up to
-/// 4 ms late, which a test of RTTs against the scenario's delays sees. It only ever blocks in select(2), and the
+/// 4 ms late, which a test of RTTs against the scenario's delays sees. It only ever blocks in ppoll(2), and the
 /// kernel's real-time throttling leaves other tasks their share regardless.
 public final class PathSimulator: @unchecked Sendable {
     /// Packet counts since start.
@@ -22,8 +24,8 @@ public final class PathSimulator: @unchecked Sendable {
     private static let realTimePriority: Int32 = 10
 
     private let device: TunDevice
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    /// Wakes the loop out of its wait when `stop` is called.
+    private let waker: Waker
 
     // Guarded by `lock`: shared between the caller and the loop thread.
     private let lock = NSLock()
@@ -40,14 +42,7 @@ public final class PathSimulator: @unchecked Sendable {
     /// `scenarioFile` is given, its later versions replace the scenario as they are written.
     public init(tunName: String, scenario: Scenario, scenarioFile: String? = nil) throws(SimulatorError) {
         device = try TunDevice(name: tunName)
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw .pipe(errno: errno) }
-        for end in ends {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-        }
-        wakeRead = ends[0]
-        wakeWrite = ends[1]
+        do { waker = try Waker() } catch { throw .waker(errno: error.code.rawValue) }
         responder = PathResponder(scenario: scenario)
         watcher = scenarioFile.map(ScenarioWatcher.init(path:))
     }
@@ -59,11 +54,6 @@ public final class PathSimulator: @unchecked Sendable {
             throw .scenario(path: scenarioFile, reason: "\(error)")
         }
         try self.init(tunName: tunName, scenario: scenario, scenarioFile: scenarioFile)
-    }
-
-    deinit {
-        close(wakeRead)
-        close(wakeWrite)
     }
 
     /// Starts the loop thread. Calling it again while running does nothing.
@@ -95,8 +85,7 @@ public final class PathSimulator: @unchecked Sendable {
         thread = nil
         lock.unlock()
         guard let running else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        waker.signal()
         pthread_join(running, nil)
     }
 
@@ -136,9 +125,10 @@ public final class PathSimulator: @unchecked Sendable {
                 nextReload = now + Self.reloadInterval
             }
             let deadline = min(nextReload, replies.nextDeadline ?? .max)
-            let ready = Readiness.wait([device.descriptor, wakeRead], timeout: deadline > now ? deadline - now : 0)
-            if ready[1] { return }
-            guard ready[0] else { continue }
+            let ready = Readiness.wait([(device.descriptor, .readable), (waker.descriptor, .readable)],
+                                       timeout: .nanoseconds(Int64(clamping: deadline > now ? deadline - now : 0)))
+            if ready.contains(where: { $0.fd == waker.descriptor }) { return }
+            guard ready.contains(where: { $0.fd == device.descriptor }) else { continue }
             // Read the whole burst first, stamping each packet as it is read, and only then work out the
             // replies: answering one packet takes longer than the next one takes to arrive, and a stamp taken
             // after that work would make every later reply in the burst late.
@@ -176,7 +166,7 @@ public final class PathSimulator: @unchecked Sendable {
         if let change = watcher?.poll() {
             switch change {
             case .success(let scenario): responder.update(scenario)
-            case .failure(let error): FileHandle.standardError.write(Data("tracemap sim: \(error)\n".utf8))
+            case .failure(let error): FileHandle.standardError.write(Data("tracemap-lab sim: \(error)\n".utf8))
             }
         }
         lock.lock()

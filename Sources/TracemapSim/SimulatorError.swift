@@ -4,7 +4,7 @@ import Glibc
 public enum SimulatorError: Error, CustomStringConvertible, Sendable {
     case openDevice(errno: Int32)
     case attach(device: String, errno: Int32)
-    case pipe(errno: Int32)
+    case waker(errno: Int32)
     case thread(code: Int32)
     case scenario(path: String, reason: String)
 
@@ -15,8 +15,8 @@ public enum SimulatorError: Error, CustomStringConvertible, Sendable {
         case .attach(let device, let code):
             "cannot attach to TUN device \(device) (create it first: ip tuntap add dev \(device) mode tun): "
                 + Self.text(code)
-        case .pipe(let code):
-            "cannot create the wake-up pipe: \(Self.text(code))"
+        case .waker(let code):
+            "cannot create the wake-up eventfd: \(Self.text(code))"
         case .thread(let code):
             "cannot start the simulator thread: \(Self.text(code))"
         case .scenario(let path, let reason):

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TracemapModel
 
 /// Statistics of one responder address at one TTL. Timeouts are never counted here: a lost probe cannot be

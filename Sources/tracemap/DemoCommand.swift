@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapLab
 import TracemapModel
 import TracemapTUI
 
@@ -10,7 +11,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Watch a simulated path live in the TUI while an incident plays (root, Linux).",
         discussion: """
-            Builds a network namespace with a TUN device played by `tracemap sim`, runs the real prober against \
+            Builds a network namespace with a TUN device played by `tracemap-lab sim` (installed next to \
+            tracemap), runs the real prober against \
             203.0.113.10 inside it, and every --phase seconds rewrites the simulated path: a route change, an \
             RTT spike, loss at the destination, recovery, and again. The namespace, the device, the simulator \
             and the files are removed when the demo ends, by q, Ctrl-C or SIGTERM.
@@ -39,8 +41,9 @@ struct DemoCommand: AsyncParsableCommand {
                                  status: .noPermission)
         }
         try requireTerminal()
+        let simulator = try DemoLab.labExecutable()
         DemoLab.removeStale()
-        let lab = try DemoLab()
+        let lab = try DemoLab(simulator: simulator)
         let trap = DemoSignals()
         defer {
             lab.destroy()
@@ -101,21 +104,23 @@ nonisolated(unsafe) private let demoSignalReceived: UnsafeMutablePointer<sig_ato
     return pointer
 }()
 
-/// The demo's namespace, TUN device, simulator and files (the same layout as the tests' SimulatedPath).
+/// The demo's namespace, TUN device, simulator and files: the lab the network tests use (`SimulatedNetwork`,
+/// Sources/TracemapLab), plus the hosts file and the TUI on the demo's terminal.
 private final class DemoLab {
     static let target = "203.0.113.10"
-    static let device = "tm0"
     static let prefix = "tracemap-demo-"
 
     let namespace: String
     let directory: URL
     var scenarioFile: URL { directory.appendingPathComponent("scenario.json") }
     var hostsFile: URL { directory.appendingPathComponent("hosts.json") }
-    private var simulator: Process?
-    private var created = false
+    /// `tracemap-lab`, which plays the path (`sim`).
+    let labBinary: String
+    private var network: SimulatedNetwork?
     private var destroyed = false
 
-    init() throws {
+    init(simulator labBinary: String) throws {
+        self.labBinary = labBinary
         namespace = "\(DemoLab.prefix)\(getpid())"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(namespace)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -123,67 +128,35 @@ private final class DemoLab {
 
     /// Removes namespaces left by demos that were killed outright (SIGKILL leaves no chance to clean up).
     static func removeStale() {
-        let list = Self.run(["ip", "netns", "list"]).output
+        let list = SimulatedNetwork.run(["ip", "netns", "list"]).output
         for line in list.split(separator: "\n") {
             let name = String(line.split(separator: " ").first ?? "")
             guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0 else {
                 continue
             }
-            for pid in Self.run(["ip", "netns", "pids", name]).output.split(separator: "\n") {
+            for pid in SimulatedNetwork.run(["ip", "netns", "pids", name]).output.split(separator: "\n") {
                 kill(pid_t(pid) ?? 0, SIGKILL)
             }
-            Self.run(["ip", "netns", "del", name])
+            SimulatedNetwork.run(["ip", "netns", "del", name])
             try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent(name))
         }
     }
 
-    /// Builds the namespace and the device, writes the files, starts the simulator and waits until it holds
+    /// Writes the hosts file, builds the namespace and the device, starts the simulator and waits until it holds
     /// the device.
     func start() throws {
         try Data(DemoLab.hosts.utf8).write(to: hostsFile)
-        try write(scenario: DemoLab.phases[0])
-        try ip("netns", "add", namespace)
-        created = true
-        let steps: [[String]] = [
-            ["link", "set", "lo", "up"],
-            ["tuntap", "add", "dev", DemoLab.device, "mode", "tun"],
-            ["addr", "add", "192.0.2.1/24", "dev", DemoLab.device],
-            ["link", "set", DemoLab.device, "up"],
-            ["route", "add", "198.51.100.0/24", "dev", DemoLab.device],
-            ["route", "add", "203.0.113.0/24", "dev", DemoLab.device],
-        ]
-        for step in steps { try ip(["-n", namespace] + step) }
-        // The simulator's replies come from addresses routed back into the device.
-        for setting in ["net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.\(DemoLab.device).rp_filter=0"] {
-            Self.run(["ip", "netns", "exec", namespace, "sysctl", "-q", "-w", setting])
+        do {
+            network = try SimulatedNetwork(namespace: namespace, scenario: DemoLab.phases[0], scenarioFile: scenarioFile,
+                                           labBinary: labBinary)
+        } catch {
+            throw CommandFailure(message: "the path simulator did not start: \(error)", status: .network)
         }
-        simulator = try spawn(["sim", "--scenario", scenarioFile.path, "--tun", DemoLab.device])
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if Self.run(["ip", "-n", namespace, "-o", "link", "show", DemoLab.device]).output.contains("LOWER_UP") {
-                return
-            }
-            if simulator?.isRunning == false { break }
-            usleep(50_000)
-        }
-        throw CommandFailure(message: "the path simulator did not start", status: .network)
     }
 
-    /// Replaces the scenario as a rename, so the simulator never reads half a file.
+    /// Replaces the scenario; the simulator picks it up within 50 ms.
     func write(scenario: String) throws {
-        try Data(scenario.utf8).write(to: scenarioFile, options: .atomic)
-    }
-
-    /// Runs this same binary inside the namespace, in the background, without the terminal.
-    func spawn(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", namespace, DemoLab.executable] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try network?.update(scenario, wait: false)
     }
 
     /// Runs this same binary inside the namespace on the demo's own terminal. posix_spawn rather than
@@ -207,44 +180,24 @@ private final class DemoLab {
     func destroy() {
         guard !destroyed else { return }
         destroyed = true
-        if let simulator, simulator.isRunning { simulator.terminate() }
-        if created {
-            for pid in Self.run(["ip", "netns", "pids", namespace]).output.split(separator: "\n") {
-                kill(pid_t(pid) ?? 0, SIGKILL)
-            }
-            Self.run(["ip", "netns", "del", namespace])
-        }
+        network?.destroy()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func ip(_ arguments: String...) throws { try ip(arguments) }
-
-    private func ip(_ arguments: [String]) throws {
-        let result = Self.run(["ip"] + arguments)
-        guard result.status == 0 else {
-            throw CommandFailure(message: "ip \(arguments.joined(separator: " ")): \(result.output)", status: .network)
-        }
-    }
-
-    /// Runs a short command to its end; output and errors together.
-    @discardableResult
-    static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return (-1, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// This binary, for running its `sim` and `tui` inside the namespace.
+    /// This binary, for running its `tui` inside the namespace.
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// `tracemap-lab` in this binary's directory: the simulator ships as a separate lab executable so `tracemap`
+    /// itself links no simulator; the demo runs it rather than a copy of it.
+    static func labExecutable() throws -> String {
+        let path = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("tracemap-lab").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw CommandFailure(message: "the demo needs tracemap-lab next to tracemap (\(path)): "
+                                 + "build it with `swift build --product tracemap-lab`", status: .network)
+        }
+        return path
     }
 
     // MARK: The path and its incident

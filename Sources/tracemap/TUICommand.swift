@@ -103,9 +103,6 @@ struct TUICommand: AsyncParsableCommand {
     @Option(help: "Replay speed (0.25 … 64).")
     var speed: Double = 1
 
-    @Option(help: .hidden)
-    var benchRender: String?
-
     @Option(name: .customLong("targets"), help: "Read hosts from this file, one per line (# starts a comment).")
     var targetsFile: String?
 
@@ -113,7 +110,6 @@ struct TUICommand: AsyncParsableCommand {
     var hosts: [String] = []
 
     mutating func validate() throws {
-        if benchRender != nil { return }
         let live = !hosts.isEmpty || targetsFile != nil
         if replay == nil && !live { throw ValidationError("give a host, or --replay FILE") }
         if replay != nil && live { throw ValidationError("give hosts or --replay FILE, not both") }
@@ -121,26 +117,7 @@ struct TUICommand: AsyncParsableCommand {
         if !(interval > 0) { throw ValidationError("--interval must be above 0") }
     }
 
-    /// `--bench-render WIDTHxHEIGHT` (bench/tui-bench.sh): times full frames of the pure render core.
-    static func benchmark(_ size: String) throws {
-        let parts = size.split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
-            throw CommandFailure(message: "--bench-render takes WIDTHxHEIGHT, e.g. 200x60", status: .usage)
-        }
-        let result = RenderBenchmark.run(width: parts[0], height: parts[1])
-        func ms(_ duration: Duration) -> String {
-            let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-            return String(format: "%.2f ms", value)
-        }
-        print("render \(parts[0])x\(parts[1]), 30 hops, map and alerts: mean \(ms(result.mean)), best \(ms(result.best)) "
-              + "over \(result.frames) frames")
-    }
-
     func run() async throws {
-        if let benchRender {
-            try Self.benchmark(benchRender)
-            return
-        }
         if let replay {
             try await runReplay(path: replay, arguments: display, speed: speed, at: nil)
             return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapModel
 
 @main
@@ -22,44 +23,17 @@ struct TracemapCommand: AsyncParsableCommand {
         subcommands: [
             TraceCommand.self, WatchCommand.self, TUICommand.self, ReplayCommand.self, StatsCommand.self,
             DiffCommand.self, ExportCommand.self, AtlasCommand.self, DemoCommand.self,
-            DoctorCommand.self, CacheCommand.self, SimCommand.self, BenchCommand.self,
-            ConfigCommand.self,
+            DoctorCommand.self, CacheCommand.self, ConfigCommand.self,
         ])
 
-    /// Every failure ends as one line on stderr and a documented exit code (README "Exit codes"), never a
-    /// usage dump or a trap.
     static func main() async {
-        do {
-            var command = try parseAsRoot(ConfigLayer.apply(to: Array(CommandLine.arguments.dropFirst())))
-            openDatabasesEarly(for: command)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let code as ExitCode {
-            // A command that already said everything it had to say, and only sets the status.
-            Glibc.exit(code.rawValue)
-        } catch let failure as CommandFailure {
-            let message = failure.status == .usage ? ConfigLayer.attribute(failure.message) : failure.message
-            FileHandle.standardError.write(Data("tracemap: \(message)\n".utf8))
-            Glibc.exit(failure.status.rawValue)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            var text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            if code == .validationFailure { text = ConfigLayer.attribute(text) }
-            if !text.isEmpty { FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8)) }
-            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
-        }
+        // config.toml's defaults join the command line before parsing; data files open before privileges drop.
+        await CommandLineMain.run(Self.self, hooks: CommandLineMain.Hooks(
+            arguments: { try ConfigLayer.apply(to: Array(CommandLine.arguments.dropFirst())) },
+            parsed: { openDatabasesEarly(for: $0) },
+            usageMessage: { ConfigLayer.attribute($0) }))
     }
 }
 
-/// A command's failure: the one line to print and the exit status.
-struct CommandFailure: Error {
-    var message: String
-    var status: ExitStatus
-}
+/// Every command of this module throws it as plain `CommandFailure`.
+typealias CommandFailure = TracemapCLI.CommandFailure

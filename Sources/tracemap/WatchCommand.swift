@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TracemapMetrics
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
@@ -13,7 +14,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             A round sends one probe per TTL (and flow) and starts every --interval seconds, on the clock: each \
             probe waits --timeout for its reply, so a slow round overlaps the next instead of delaying it. Any \
-            number of hosts (and --targets FILE) are watched side by side on one probe thread. Events print as lines (or JSON objects with --json); Ctrl-C prints a per-hop \
+            number of hosts (and --targets FILE) are watched side by side on one probe thread. Events print as \
+            lines (or JSON objects with --json); Ctrl-C prints a per-hop \
             report. Alerts: a route change confirmed over --route-rounds rounds, the destination lost for \
             --lost-rounds rounds, loss at the destination over the --loss X/Y rule, an RTT rise above the baseline \
             by --spike-pct and --spike-ms for --spike-rounds rounds. Loss at one intermediate hop only is ICMP \
@@ -72,6 +74,10 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteWatchArguments
 
+    @Option(name: .customLong("metrics"),
+            help: "Serve Prometheus metrics at http://[ADDR:]PORT/metrics (and /healthz); loopback without ADDR.")
+    var metrics: String?
+
     @OptionGroup var targets: TargetArguments
 
     mutating func validate() throws {
@@ -93,6 +99,9 @@ struct WatchCommand: AsyncParsableCommand {
         if parsedLossRule == nil { throw ValidationError("--loss must be X/Y with 1 ≤ X ≤ Y, e.g. 3/10") }
         if let problem = monitorOptions.problem { throw ValidationError(problem) }
         if let command, command.isEmpty { throw ValidationError("--exec needs a command") }
+        if let metrics, ListenAddress(metrics) == nil {
+            throw ValidationError("--metrics must be [ADDR:]PORT, e.g. 9469, 0.0.0.0:9469 or [::1]:9469")
+        }
     }
 
     private var parsedLossRule: (count: Int, rounds: Int)? {
@@ -135,12 +144,17 @@ struct WatchCommand: AsyncParsableCommand {
             options.queries = 1
             return options
         }()
+        // Bound before the probers drop privileges, so that a port below 1024 works as root.
+        let exporter = metrics == nil ? nil : MetricsExporter()
+        let server = try Self.serveMetrics(metrics, exporter: exporter)
         let probers = try openProbers(try targets.all(), arguments: probe, options: probeOptions)
         let output = WatchOutput(json: json, bell: bell)
         let hook = command.map { AlertHook(command: $0) }
 
         var monitors: [Monitor] = []
+        var feeds: [MetricsTarget?] = []
         for prober in probers {
+            feeds.append(exporter?.target(named: prober.target.name))
             var recording: RecordingWriter?
             if let record {
                 do {
@@ -159,7 +173,7 @@ struct WatchCommand: AsyncParsableCommand {
         }
 
         let summaryEvery = summaryEvery
-        let watched = monitors
+        let watched = Array(zip(monitors, feeds))
         let interrupts = Interrupts()
         let interrupted = await withTaskGroup(of: Bool.self, returning: Bool.self) { group in
             group.addTask {
@@ -168,10 +182,11 @@ struct WatchCommand: AsyncParsableCommand {
             }
             group.addTask {
                 await withTaskGroup(of: Void.self) { inner in
-                    for monitor in watched {
+                    for (monitor, feed) in watched {
                         inner.addTask { await monitor.run() }
                         inner.addTask {
                             for await event in monitor.events {
+                                feed?.record(event)
                                 output.event(event)
                                 if event.isAlert, let hook, case .failure(let failure) = hook.run(event) {
                                     output.warning(failure.description)
@@ -181,6 +196,7 @@ struct WatchCommand: AsyncParsableCommand {
                         inner.addTask {
                             var printed = 0
                             for await snapshot in monitor.snapshots {
+                                feed?.update(snapshot)
                                 if let error = snapshot.recordingError { output.warningOnce(error) }
                                 guard let every = summaryEvery, snapshot.rounds / every > printed else { continue }
                                 printed = snapshot.rounds / every
@@ -196,6 +212,7 @@ struct WatchCommand: AsyncParsableCommand {
             return first
         }
         interrupts.stop()
+        server?.stop()
 
         var alerts = 0
         var unreached = 0
@@ -210,6 +227,18 @@ struct WatchCommand: AsyncParsableCommand {
         if interrupted { Foundation.exit(ExitStatus.interrupted.rawValue) }
         if failOnAlert, alerts > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
         if unreached > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
+    }
+
+    /// Starts the `--metrics` listener; a bind failure exits 5 before any probe is sent.
+    static func serveMetrics(_ option: String?, exporter: MetricsExporter?) throws -> MetricsServer? {
+        guard let option, let listen = ListenAddress(option), let exporter else { return nil }
+        do {
+            let server = try MetricsServer.start(listen, exporter: exporter)
+            FileHandle.standardError.write(Data("tracemap: serving metrics at http://\(server.address)/metrics\n".utf8))
+            return server
+        } catch {
+            throw CommandFailure(message: error.description, status: .network)
+        }
     }
 
     /// `FILE.EXT` → `FILE.HOST.EXT`: one recording per host.
@@ -268,14 +297,9 @@ private final class Interrupts: @unchecked Sendable {
 private final class WatchOutput: @unchecked Sendable {
     let json: Bool
     let bell: Bool
-    // Keeps lines from several monitors whole and guards `warned` and the formatter.
+    // Keeps lines from several monitors whole and guards `warned`.
     private let lock = NSLock()
     private var warned: Set<String> = []
-    private let clock: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter
-    }()
 
     init(json: Bool, bell: Bool) {
         self.json = json
@@ -300,9 +324,8 @@ private final class WatchOutput: @unchecked Sendable {
         if json {
             text = ((try? TracemapJSON.line(RecordingLine.event(event))) ?? "{}") + "\n"
         } else {
-            lock.lock()
-            let time = clock.string(from: event.time)
-            lock.unlock()
+            // Not DateFormatter: it would load ICU for the life of the watch (README "Memory").
+            let time = TimeText.local(event.time)
             text = "\(time)  \(event.target)  \(event.severity.rawValue.uppercased())  \(event.kind.rawValue)  "
                 + "\(event.message)\n"
         }

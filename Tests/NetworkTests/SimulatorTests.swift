@@ -142,7 +142,7 @@ final class SimulatorTests: XCTestCase {
     func testBadScenarioFileIsAnError() throws {
         let namespace = try Namespace(tag: "simbad")
         defer { namespace.destroy() }
-        let result = namespace.exec([Shell.tracemapBinary, "sim", "--scenario", "/nonexistent/scenario.json",
+        let result = namespace.exec([Shell.labBinary, "sim", "--scenario", "/nonexistent/scenario.json",
                                      "--tun", "tm0"])
         XCTAssertEqual(result.status, 6, result.stderr)
         XCTAssertTrue(result.stderr.hasPrefix("tracemap: cannot read scenario"), result.stderr)

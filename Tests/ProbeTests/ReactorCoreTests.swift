@@ -13,8 +13,8 @@ private final class FakeTransport: ProbeTransport, @unchecked Sendable {
 
     init(clock: FakeClock) { self.clock = clock }
 
-    func pollSet() -> [(fd: Int32, events: Int16)] { [] }
-    func receive(fd: Int32, revents: Int16) -> [TransportReply] { [] }
+    func pollSet() -> [(fd: Int32, events: PollEvents)] { [] }
+    func receive(fd: Int32, revents: PollEvents) -> [TransportReply] { [] }
 
     func send(to destination: IPAddress, ttl: Int, flow: Int, sequence: UInt16) throws(SocketError) -> Double {
         sent.append((ProbeKey(destination: destination, sequence: sequence), ttl, clock.now))

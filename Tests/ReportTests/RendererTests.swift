@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import TracemapModel
 import TracemapStats
@@ -91,5 +92,17 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(12.0.formatted(decimals: 2), "12.00")
         XCTAssertEqual((-3.25).formatted(decimals: 1), "-3.3")
         XCTAssertEqual(Double.nan.formatted(decimals: 1), "-")
+    }
+}
+
+final class TimeTextTests: XCTestCase {
+    /// The same text `DateFormatter` with "yyyy-MM-dd HH:mm:ss" gives, in the process's time zone.
+    func testLocalTimeMatchesTheFormatter() {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        for seconds in [0.0, 1_700_000_000.4, 1_790_000_123.999, 951_782_400] {
+            let date = Date(timeIntervalSince1970: seconds)
+            XCTAssertEqual(TimeText.local(date), formatter.string(from: date), "\(seconds)")
+        }
     }
 }

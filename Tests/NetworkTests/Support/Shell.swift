@@ -13,8 +13,17 @@ enum Shell {
     /// The `tracemap` binary built beside this test bundle (or `TRACEMAP_BINARY`).
     static var tracemapBinary: String {
         if let override = ProcessInfo.processInfo.environment["TRACEMAP_BINARY"] { return override }
+        return builtBinary("tracemap")
+    }
+
+    /// `tracemap-lab` (the path simulator, `sim`): beside `tracemap`, as `tracemap demo` expects it.
+    static var labBinary: String {
+        URL(fileURLWithPath: tracemapBinary).deletingLastPathComponent().appendingPathComponent("tracemap-lab").path
+    }
+
+    private static func builtBinary(_ name: String) -> String {
         let bundle = Bundle(for: BundleToken.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("tracemap").path }
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent(name).path }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
@@ -65,10 +74,20 @@ final class Namespace: @unchecked Sendable {
 
     /// Creates `tm-<tag>-<pid>-<n>` with loopback up.
     init(tag: String) throws {
-        name = "tm-\(tag)-\(getpid())-\(Namespace.nextSerial())"
+        name = Namespace.uniqueName(tag: tag)
         let made = Shell.run(["ip", "netns", "add", name])
         guard made.status == 0 else { throw NamespaceError(message: "ip netns add \(name): \(made.stderr)") }
         try ip("link", "set", "lo", "up")
+    }
+
+    /// A namespace someone else made (`SimulatedNetwork`): commands run in it, and `destroy` removes it too.
+    init(adopting name: String) {
+        self.name = name
+    }
+
+    /// `tm-<tag>-<pid>-<n>`: unique within this run, and recognisable as a test's.
+    static func uniqueName(tag: String) -> String {
+        "tm-\(tag)-\(getpid())-\(Namespace.nextSerial())"
     }
 
     private static let counter = Counter()

@@ -4,8 +4,8 @@ import Foundation
 import TracemapModel
 import TracemapSim
 
-/// The path simulator behind the network tests, benchmarks and `demo`: hidden, as it only makes sense on a TUN
-/// device the caller has created and routed (see Tests/NetworkTests/Support/SimulatedPath.swift).
+/// The path simulator behind the network tests, benchmarks and `demo`; it only makes sense on a TUN device the
+/// caller has created and routed (see Tests/NetworkTests/Support/SimulatedPath.swift).
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
@@ -14,8 +14,7 @@ struct SimCommand: ParsableCommand {
             Attaches to an existing persistent TUN device (ip tuntap add dev NAME mode tun), answers the probes \
             routed into it after each hop's delay, and reloads the scenario file when it changes. Runs until \
             SIGINT or SIGTERM. The scenario format is documented in Sources/TracemapSim/Scenario.swift.
-            """,
-        shouldDisplay: false)
+            """)
 
     @Option(help: ArgumentHelp("Scenario JSON file; reloaded when it changes.", valueName: "file"))
     var scenario: String
@@ -45,12 +44,12 @@ struct SimCommand: ParsableCommand {
             simulator.waitUntilFinished()
             stopped.signal()
         }
-        FileHandle.standardError.write(Data("tracemap sim: playing \(scenario) on \(tun)\n".utf8))
+        FileHandle.standardError.write(Data("tracemap-lab sim: playing \(scenario) on \(tun)\n".utf8))
         stopped.wait()
         sources.forEach { $0.cancel() }
         simulator.stop()
         let counts = simulator.statistics
-        FileHandle.standardError.write(Data(("tracemap sim: \(counts.received) packets, \(counts.answered) answered, "
+        FileHandle.standardError.write(Data(("tracemap-lab sim: \(counts.received) packets, \(counts.answered) answered, "
             + "\(counts.dropped) dropped, \(counts.ignored) ignored\n").utf8))
     }
 }

@@ -4,15 +4,15 @@ import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
+import TracemapSim
 
-/// In-process measurements behind bench/enrich-bench.sh and bench/monitor-memory.sh: hidden, as the figures only
-/// mean something next to the scripts' reference tools and notes (bench/RESULTS.md).
+/// In-process measurements behind bench/enrich-bench.sh, bench/monitor-memory.sh and bench/tui-bench.sh: the
+/// figures only mean something next to the scripts' reference tools and notes (bench/RESULTS.md).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time tracemap's own code paths (benchmarks; see bench/).",
-        shouldDisplay: false,
-        subcommands: [GeoIP.self, MonitorRounds.self])
+        subcommands: [GeoIP.self, MonitorRounds.self, Render.self])
 
     // MARK: geoip
 
@@ -202,6 +202,30 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
+// MARK: render
+
+extension BenchCommand {
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "render",
+            abstract: "Time full TUI frames of the pure render core (30 hops, map and alerts; no terminal).")
+
+        @Argument(help: ArgumentHelp("Canvas size.", valueName: "WIDTHxHEIGHT"))
+        var size = "200x60"
+
+        func run() throws {
+            let parts = size.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+                throw CommandFailure(message: "bench render takes WIDTHxHEIGHT, e.g. 200x60", status: .usage)
+            }
+            let result = RenderBenchmark.run(width: parts[0], height: parts[1])
+            func ms(_ duration: Duration) -> String { String(format: "%.2f ms", duration.inSeconds * 1000) }
+            print("render \(parts[0])x\(parts[1]), 30 hops, map and alerts: mean \(ms(result.mean)), "
+                  + "best \(ms(result.best)) over \(result.frames) frames")
+        }
+    }
+}
+
 // MARK: - Support
 
 extension Enricher {
@@ -239,7 +263,7 @@ struct SyntheticPath: PathProber {
         for ttl in plan.ttls {
             for flow in 0..<plan.flows {
                 for query in 0..<plan.queries {
-                    var random = SplitMix(index, ttl, flow, query)
+                    var random = SplitMix64(index, ttl, flow, query)
                     sequence &+= 1
                     let lost = (episode && ttl >= 5) || random.unit() < 0.01
                     let outcome: ProbeOutcome
@@ -262,29 +286,16 @@ struct SyntheticPath: PathProber {
         return Round(index: index, startedAt: start, endedAt: start.addingTimeInterval(duration), probes: probes)
     }
 
-    private static func jittered(_ delay: Double, _ random: inout SplitMix) -> Double {
+    private static func jittered(_ delay: Double, _ random: inout SplitMix64) -> Double {
         delay + (random.unit() - 0.5) * 0.6
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014), seeded from the probe's coordinates so a round is reproducible.
-private struct SplitMix {
-    private var state: UInt64
-
+extension SplitMix64 {
+    /// Seeded from a probe's coordinates, so a round is reproducible.
     init(_ parts: Int...) {
-        state = parts.reduce(0x6A09_E667_F3BC_C909) { $0 &* 0x100_0000_01B3 ^ UInt64(bitPattern: Int64($1)) }
+        self.init(seed: parts.reduce(0x6A09_E667_F3BC_C909) { $0 &* 0x100_0000_01B3 ^ UInt64(bitPattern: Int64($1)) })
     }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// The process's memory (`/proc/self/status`) and CPU time (`getrusage`) at one instant.

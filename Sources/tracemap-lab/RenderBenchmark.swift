@@ -1,18 +1,19 @@
 import Foundation
 import TracemapModel
+import TracemapTUI
 
-/// Times the pure render core on a synthetic session (bench/tui-bench.sh): `hops` hops with ECMP and a silent
+/// Times the pure render core on a synthetic session (`tracemap-lab bench render`, bench/tui-bench.sh): `hops` hops with ECMP and a silent
 /// hop, every hop located, a route change and alerts, rendered with the map to a `width` × `height` canvas.
-public enum RenderBenchmark {
-    public struct Result: Sendable {
-        public var frames: Int
-        public var mean: Duration
-        public var best: Duration
+enum RenderBenchmark {
+    struct Result: Sendable {
+        var frames: Int
+        var mean: Duration
+        var best: Duration
         /// Rows of the last frame, so a caller can show what was drawn.
-        public var sample: String
+        var sample: String
     }
 
-    public static func run(width: Int, height: Int, hops: Int = 30, rounds: Int = 300, frames: Int = 50) -> Result {
+    static func run(width: Int, height: Int, hops: Int = 30, rounds: Int = 300, frames: Int = 50) -> Result {
         let frame = makeFrame(hops: hops, rounds: rounds)
         var state = ViewState()
         state.unicode = true
