@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "tracemap-lab", targets: ["tracemap-lab"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -79,11 +80,14 @@ let package = Package(
         .target(name: "TracemapCLI", dependencies: [
             "TracemapModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // config.toml: parsing, checking against the commands' options, precedence. Knows no command.
+        .target(name: "TracemapConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
             "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI", "TracemapLab",
             "TracemapGeo", "TracemapRemote", "TracemapMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TracemapConfig",
         ]),
         .executableTarget(name: "tracemap-lab", dependencies: [
             "TracemapModel", "TracemapProbe", "TracemapMonitor", "TracemapEnrich", "TracemapTUI", "TracemapSim",
@@ -109,6 +113,10 @@ let package = Package(
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TracemapLab", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["TracemapConfig", "TestSupport"]),
+        // Installs a release build into temporary prefixes and checks it as a user would (scripts/install.sh,
+        // man, completions, the .deb); one release build shared by every test in it.
+        .testTarget(name: "InstallTests", dependencies: ["TestSupport"]),
         // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.
         .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).

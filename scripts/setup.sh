@@ -13,6 +13,7 @@ packages=(
   libcap2-bin util-linux unzip python3-pip iputils-ping
   python3                                # the remote engines' stand-in server (Tests/RemoteStandIn)
   prometheus curl                        # a real Prometheus server scraping `watch --metrics`, promtool
+  man-db binutils                        # the install tests: man -l renders the page; install.sh strips
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

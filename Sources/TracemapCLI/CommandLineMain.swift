@@ -16,9 +16,28 @@ public struct CommandFailure: Error {
 /// The `main` of both executables (`tracemap` and `tracemap-lab`): every failure ends as one line on stderr
 /// starting `tracemap: ` and a documented exit code (README "Exit codes"), never a usage dump or a trap.
 public enum CommandLineMain {
-    public static func run<Root: ParsableCommand>(_ root: Root.Type) async -> Never {
+    /// What a program adds around parsing (`tracemap`: its config.toml layer).
+    public struct Hooks: Sendable {
+        /// The arguments to parse, without the program name; by default the command line's own.
+        public var arguments: @Sendable () throws -> [String]
+        /// Runs once the command is parsed, before it runs.
+        public var parsed: @Sendable (any ParsableCommand) -> Void
+        /// A usage error's final text.
+        public var usageMessage: @Sendable (String) -> String
+
+        public init(arguments: @escaping @Sendable () throws -> [String] = { Array(CommandLine.arguments.dropFirst()) },
+                    parsed: @escaping @Sendable (any ParsableCommand) -> Void = { _ in },
+                    usageMessage: @escaping @Sendable (String) -> String = { $0 }) {
+            self.arguments = arguments
+            self.parsed = parsed
+            self.usageMessage = usageMessage
+        }
+    }
+
+    public static func run<Root: ParsableCommand>(_ root: Root.Type, hooks: Hooks = Hooks()) async -> Never {
         do {
-            var command = try root.parseAsRoot()
+            var command = try root.parseAsRoot(hooks.arguments())
+            hooks.parsed(command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -29,7 +48,8 @@ public enum CommandLineMain {
             // A command that already said everything it had to say, and only sets the status.
             Glibc.exit(code.rawValue)
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("tracemap: \(failure.message)\n".utf8))
+            let message = failure.status == .usage ? hooks.usageMessage(failure.message) : failure.message
+            FileHandle.standardError.write(Data("tracemap: \(message)\n".utf8))
             Glibc.exit(failure.status.rawValue)
         } catch {
             let code = root.exitCode(for: error)
@@ -37,7 +57,8 @@ public enum CommandLineMain {
                 print(root.fullMessage(for: error))
                 Glibc.exit(0)
             }
-            let text = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            var text = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if code == .validationFailure { text = hooks.usageMessage(text) }
             if !text.isEmpty { FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8)) }
             Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }

@@ -47,7 +47,7 @@ public actor Enricher {
 
         var geoDatabase: GeoDatabase?
         if options.geo {
-            let path = EnrichmentPaths.geoDatabase(explicit: options.geoDatabasePath)
+            let path = OpenDatabases.geoPath(explicit: options.geoDatabasePath)
             if let database = Self.openDatabase(at: path, what: "GeoIP", warnings: &warnings) {
                 if let problem = GeoDatabase.unsuitability(of: database) {
                     warnings.append("\(problem); no locations")
@@ -92,9 +92,18 @@ public actor Enricher {
     }
 
     private static func openDatabase(at path: String, what: String, warnings: inout [String]) -> MaxMindDatabase? {
+        if let database = OpenDatabases.database(at: path) { return database }
         guard FileManager.default.fileExists(atPath: path) else {
-            let hint = what == "GeoIP" ? " (scripts/install-geoip.sh installs one, or give --geoip-mmdb)" : ""
-            warnings.append("no \(what) database at \(path)\(hint); no \(what == "GeoIP" ? "locations" : "AS numbers") from it")
+            var place = "at \(path)"
+            var hint = ""
+            if what == "GeoIP" {
+                let candidates = EnrichmentPaths.geoDatabaseCandidates(explicit: nil)
+                if candidates.count > 1 && candidates.contains(where: { $0.path == path }) {
+                    place = "in " + candidates.map(\.path).joined(separator: ", ")
+                }
+                hint = " (scripts/install.sh or scripts/install-geoip.sh installs one, or give --geoip-mmdb)"
+            }
+            warnings.append("no \(what) database \(place)\(hint); no \(what == "GeoIP" ? "locations" : "AS numbers") from it")
             return nil
         }
         do {

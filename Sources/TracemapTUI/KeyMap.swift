@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A key as the terminal wrapper reports it: curses codes never get past the wrapper.
 public enum Key: Sendable, Hashable {
     case character(Character)
@@ -33,7 +35,10 @@ public enum KeyMap {
         public let help: String
     }
 
-    public static let bindings: [Binding] = [
+    /// The bindings in force: the defaults, or those `remap` made from config.toml's `[keys]`.
+    public static var bindings: [Binding] { current.withLock { $0.bindings } }
+
+    public static let defaultBindings: [Binding] = [
         Binding(keys: [.up, .character("k"), .character("K"), .character("\u{10}")], label: "↑ k K ^P",
                 action: .up, help: "select the hop above"),
         Binding(keys: [.down, .character("J"), .character("\u{0e}")], label: "↓ J ^N",
@@ -67,14 +72,78 @@ public enum KeyMap {
         Binding(keys: [.character("q"), .character("Q")], label: "q", action: .quit, help: "quit"),
     ]
 
-    private static let table: [Key: Action] = {
-        var table: [Key: Action] = [:]
-        for binding in bindings { for key in binding.keys { table[key] = binding.action } }
-        return table
-    }()
+    private struct State: Sendable {
+        var bindings: [Binding]
+        var table: [Key: Action]
+
+        init(_ bindings: [Binding]) {
+            self.bindings = bindings
+            table = [:]
+            for binding in bindings { for key in binding.keys { table[key] = binding.action } }
+        }
+    }
+
+    /// Set once, before the screen starts (config.toml is read before parsing); read on every key.
+    private static let current = Mutex(State(defaultBindings))
+
+    /// The actions config.toml's `[keys]` may rebind, by the names it uses.
+    public static let remappable: [(name: String, action: Action)] = [
+        ("up", .up), ("down", .down), ("top", .top), ("bottom", .bottom), ("details", .openDetails),
+        ("jitter", .toggleJitter), ("window", .toggleWindow), ("map", .toggleMap), ("zoom", .toggleZoom),
+        ("alerts", .toggleAlerts), ("names", .toggleNames), ("pause", .pause), ("reset", .reset),
+        ("faster", .faster), ("slower", .slower), ("next-target", .nextTarget), ("previous-target", .previousTarget),
+        ("help", .help), ("redraw", .redraw), ("quit", .quit),
+    ]
+
+    /// Gives each action in `keys` those character keys instead of its own (keys that are not characters —
+    /// arrows, PgUp/PgDn, Home/End, Enter, Esc — stay), and takes each of them from the action that had it.
+    public static func remap(_ keys: [Action: [Character]]) {
+        let taken = Set(keys.values.flatMap { $0 })
+        var bindings: [Binding] = []
+        for binding in defaultBindings {
+            var kept = binding.keys.filter { key in
+                guard case .character(let character) = key else { return true }
+                if keys[binding.action] != nil { return character == "\n" || character == "\r" }
+                return !taken.contains(character)
+            }
+            kept += (keys[binding.action] ?? []).map(Key.character)
+            let changed = kept != binding.keys
+            bindings.append(Binding(keys: kept, label: changed ? label(kept) : binding.label, action: binding.action,
+                                    help: binding.help))
+        }
+        current.withLock { $0 = State(bindings) }
+    }
+
+    /// How the help screen names keys: arrows and named keys, `^X` for control characters, `Space`.
+    private static func label(_ keys: [Key]) -> String {
+        keys.compactMap { key -> String? in
+            switch key {
+            case .up: "↑"
+            case .down: "↓"
+            case .left: "←"
+            case .right: "→"
+            case .pageUp: "PgUp"
+            case .pageDown: "PgDn"
+            case .home: "Home"
+            case .end: "End"
+            case .enter: "Enter"
+            case .escape: "Esc"
+            case .tab: "Tab"
+            case .backTab: "S-Tab"
+            case .character("\n"), .character("\r"), .backspace, .resize, .other: nil
+            case .character(" "): "Space"
+            case .character(let character):
+                if let scalar = character.unicodeScalars.first, scalar.value < 0x20 {
+                    "^" + String(Character(Unicode.Scalar(scalar.value + 0x40)!))
+                } else {
+                    String(character)
+                }
+            }
+        }.joined(separator: " ")
+    }
 
     public static func action(for key: Key) -> Action? {
         if key == .resize { return .redraw }
-        return table[key]
+        return current.withLock { $0.table[key] }
     }
 }

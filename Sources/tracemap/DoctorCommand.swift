@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TracemapConfig
+import TracemapEnrich
 import TracemapModel
 import TracemapNet
 import TracemapProbe
@@ -41,7 +43,8 @@ struct DoctorCommand: ParsableCommand {
         let codeset = String(cString: nl_langinfo(Int32(CODESET)))
         lines.append("terminal    \(isTerminal ? "yes" : "no (stdout is not a terminal)"), TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"), "
                      + "charset \(codeset)\(codeset == "UTF-8" ? "" : " (the map falls back to ASCII; set LANG=C.UTF-8)")")
-        lines.append("geoip       " + geoIPStatus())
+        lines += geoIPStatus()
+        lines.append(configStatus())
         print(lines.joined(separator: "\n"))
         let canTrace = checks.contains { $0.available }
         print(canTrace ? "tracing     possible" : "tracing     impossible: run as root, `sudo setcap cap_net_raw+ep "
@@ -49,14 +52,35 @@ struct DoctorCommand: ParsableCommand {
         if !canTrace { throw ExitCode(ExitStatus.noPermission.rawValue) }
     }
 
-    private func geoIPStatus() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let dataHome = environment["XDG_DATA_HOME"] ?? (NSHomeDirectory() + "/.local/share")
-        let path = environment["TRACEMAP_GEOIP_MMDB"] ?? dataHome + "/tracemap/dbip-city-lite.mmdb"
-        guard FileManager.default.fileExists(atPath: path) else {
-            return "no database at \(path) (run scripts/install-geoip.sh, or pass --geoip-mmdb)"
+    /// The lookup order, every candidate with what it holds, and whether the chosen one opens (`MMDB_open`
+    /// and a type check, as `trace` would).
+    private func geoIPStatus() -> [String] {
+        let candidates = EnrichmentPaths.geoDatabaseCandidates(explicit: nil)
+        let chosen = EnrichmentPaths.geoDatabase(explicit: nil)
+        var lines: [String] = []
+        for candidate in candidates {
+            let check = DatabaseCheck.geo(at: candidate.path)
+            let origin = candidate.origin == .environment ? "TRACEMAP_GEOIP_MMDB" : candidate.origin.rawValue
+            let mark = candidate.path == chosen && check.opens ? "used" : (check.opens ? "opens" : "")
+            lines.append("geoip       \(origin.padding(8)) \(candidate.path): "
+                         + (check.opens ? "opens (\(check.detail))\(mark == "used" ? ", used" : "")" : check.detail))
         }
-        return "database \(path)"
+        if !candidates.contains(where: { DatabaseCheck.geo(at: $0.path).opens }) {
+            lines.append("geoip       no usable database: no locations (scripts/install.sh or scripts/install-geoip.sh "
+                         + "installs one; --geoip-mmdb or TRACEMAP_GEOIP_MMDB names another)")
+        }
+        return lines
+    }
+
+    private func configStatus() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let path = ConfigPaths.file(environment: environment)
+        do {
+            return try ConfigLayer.load(environment: environment) == nil ? "config      \(path): none (defaults)"
+                : "config      \(path): valid"
+        } catch {
+            return "config      \(error.description)"
+        }
     }
 }
 

@@ -20,6 +20,14 @@ struct EnrichmentArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Where the probes start, for checking hop locations against RTTs (default: the nearest located hop within 10 ms).", valueName: "LAT,LON"))
     var origin: OriginArgument?
 
+    /// Opens the databases these options name, before privileges are dropped (see `OpenDatabases`).
+    func openDatabasesEarly() {
+        var options = EnrichmentOptions(profile: profile)
+        options.geoDatabasePath = geoDatabase
+        options.asnDatabasePath = asnDatabase
+        OpenDatabases.open(for: options)
+    }
+
     /// The enricher for these options; `noReverseDNS` is `-n`, which wins over the profile.
     func makeEnricher(noReverseDNS: Bool) -> Enricher {
         var options = EnrichmentOptions(profile: profile,
