@@ -93,13 +93,18 @@ public struct ConfigFile: Sendable, Hashable {
         return try parse(text, path: path)
     }
 
-    /// The file's text, nil when it does not exist; any other failure (a directory, no permission, not UTF-8)
-    /// is an error.
+    /// The file's text, nil when it does not exist or its directory cannot be searched; any other failure (a
+    /// directory, a file without read permission, not UTF-8) is an error.
     static func readText(_ path: String) throws(ConfigError) -> String? {
         let start = SourcePosition(line: 1, column: 1)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {
-            if errno == ENOENT { return nil }
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            // A directory on the way that this user may not search (HOME=/root under `sudo -u nobody`, setpriv)
+            // hides whether the file exists at all: that is no config file, not an error. A file that exists
+            // and cannot be read is one.
+            var status = stat()
+            if errno == EACCES, stat(path, &status) != 0 { return nil }
             throw ConfigError(path: path, position: start, message: "cannot read: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import TracemapModel
 
 /// One probe selection of a RIPE Atlas measurement (`probes` in `POST /api/v2/measurements/`):
 /// `country:DE[:N]`, `asn:3320[:N]`, `area:WW[:N]`, `prefix:193.0.0.0/16[:N]`, `probes:6012,6013`; short forms
@@ -201,7 +202,7 @@ public struct AtlasClient: Sendable {
         guard response.status == 201 || response.status == 200 || response.status == 202 else {
             throw Self.error(response).redacted(http.secrets)
         }
-        guard let json = try? JSONValue.parse(response.body), let id = json["measurements"]?.array?.first?.int else {
+        guard let json = JSONValue.parse(response.body), let id = json["measurements"]?.array?.first?.int else {
             throw RemoteError.malformed(engine: .atlas, detail: "the create answer has no measurement id")
         }
         return id
@@ -264,7 +265,7 @@ public struct AtlasClient: Sendable {
 
     private func measurement(_ id: Int) async throws(RemoteError) -> JSONValue {
         let response = try await get("/api/v2/measurements/\(id)/?format=json")
-        guard let json = try? JSONValue.parse(response.body), json.object != nil else {
+        guard let json = JSONValue.parse(response.body), json.object != nil else {
             throw RemoteError.malformed(engine: .atlas, detail: "measurement \(id) is not a JSON object")
         }
         return json
@@ -274,7 +275,7 @@ public struct AtlasClient: Sendable {
                          endpoint: String = "results") async throws(RemoteError) -> (body: [UInt8], count: Int) {
         let response = try await get("/api/v2/measurements/\(id)/\(endpoint)/?format=json"
                                      + (query.isEmpty ? "" : "&" + query))
-        guard let json = try? JSONValue.parse(response.body), let array = json.array else {
+        guard let json = JSONValue.parse(response.body), let array = json.array else {
             throw RemoteError.malformed(engine: .atlas, detail: "the results of measurement \(id) are not a JSON array")
         }
         return (response.body, array.count)
@@ -282,7 +283,7 @@ public struct AtlasClient: Sendable {
 
     private func complete(id: Int, body: [UInt8], count: Int,
                           meta: JSONValue) async throws(RemoteError) -> AtlasResults {
-        let ids = Set(((try? JSONValue.parse(body))?.array ?? []).compactMap { $0["prb_id"]?.int })
+        let ids = Set(((JSONValue.parse(body))?.array ?? []).compactMap { $0["prb_id"]?.int })
         let probes = try await probes(Array(ids).sorted())
         return AtlasResults(measurementID: id, target: meta["target"]?.string, addressFamily: meta["af"]?.int,
                             body: body, resultCount: count, probes: probes,
@@ -298,7 +299,7 @@ public struct AtlasClient: Sendable {
             start += 500
             let response = try await get("/api/v2/probes/?format=json&page_size=500&id__in="
                                          + chunk.map(String.init).joined(separator: ","))
-            guard let json = try? JSONValue.parse(response.body), let list = json["results"]?.array else {
+            guard let json = JSONValue.parse(response.body), let list = json["results"]?.array else {
                 throw RemoteError.malformed(engine: .atlas, detail: "the probe list is not a JSON page")
             }
             for item in list {
@@ -316,7 +317,7 @@ public struct AtlasClient: Sendable {
 
     /// Atlas's error envelope: `{"error": {"status": 400, "title": "…", "detail": "…", "errors": [{"detail": …}]}}`.
     static func error(_ response: RemoteResponse) -> RemoteError {
-        let json = try? JSONValue.parse(response.body)
+        let json = JSONValue.parse(response.body)
         let error = json?["error"]
         var message = error?["detail"]?.string ?? error?["title"]?.string ?? "HTTP \(response.status)"
         let details = (error?["errors"]?.array ?? []).compactMap { item -> String? in

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import TracemapModel
 
 /// A traceroute from Cloudflare colos (`POST /client/v4/accounts/{account_id}/diagnostics/traceroute`).
 public struct CloudflareRequest: Sendable, Equatable {
@@ -100,7 +101,7 @@ public struct CloudflareClient: Sendable {
             try? await Task.sleep(for: .seconds(wait))
             response = try await http.send(post, engine: .cloudflare)
         }
-        let json = try? JSONValue.parse(response.body)
+        let json = JSONValue.parse(response.body)
         guard response.status == 200, json?["success"]?.bool == true else {
             throw Self.error(response, json: json).redacted(http.secrets)
         }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import TracemapModel
 
 /// What to ask Globalping for (`POST /v1/measurements`, API v1).
 public struct GlobalpingRequest: Sendable, Equatable {
@@ -101,7 +102,7 @@ public struct GlobalpingClient: Sendable {
         guard response.status == 202 || response.status == 200 || response.status == 201 else {
             throw Self.error(response, rateLimit: rateLimit).redacted(http.secrets)
         }
-        guard let json = try? JSONValue.parse(response.body), let id = json["id"]?.string, !id.isEmpty else {
+        guard let json = JSONValue.parse(response.body), let id = json["id"]?.string, !id.isEmpty else {
             throw RemoteError.malformed(engine: .globalping, detail: "the 202 answer has no measurement id")
         }
         // The Location header names the measurement; a relative one is joined to the base URL.
@@ -155,7 +156,7 @@ public struct GlobalpingClient: Sendable {
             default:
                 throw Self.error(response, rateLimit: RateLimit(response)).redacted(http.secrets)
             }
-            guard let body = lastBody, let json = try? JSONValue.parse(body), let status = json["status"]?.string else {
+            guard let body = lastBody, let json = JSONValue.parse(body), let status = json["status"]?.string else {
                 throw RemoteError.malformed(engine: .globalping, detail: "measurement \(id) has no status")
             }
             if status != "in-progress" {
@@ -175,7 +176,7 @@ public struct GlobalpingClient: Sendable {
 
     /// For each result in order: the first line of `rawOutput` when its status is `failed` or `offline`, else "".
     public static func failureOutputs(_ body: [UInt8]) -> [String] {
-        guard let results = (try? JSONValue.parse(body))?["results"]?.array else { return [] }
+        guard let results = (JSONValue.parse(body))?["results"]?.array else { return [] }
         return results.map { item in
             let status = item["result"]?["status"]?.string
             guard status == "failed" || status == "offline" else { return "" }
@@ -186,7 +187,7 @@ public struct GlobalpingClient: Sendable {
 
     /// Globalping's error envelope: `{"error": {"type": "no_probes_found", "message": "…"}}`.
     static func error(_ response: RemoteResponse, rateLimit: RateLimit?) -> RemoteError {
-        let json = try? JSONValue.parse(response.body)
+        let json = JSONValue.parse(response.body)
         let type = json?["error"]?["type"]?.string
         let message = (json?["error"]?["message"]?.string ?? "HTTP \(response.status)").oneLine()
         var detail = message

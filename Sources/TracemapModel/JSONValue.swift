@@ -4,10 +4,12 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Any JSON value, for files whose fields change type between tool versions (mtr before 0.94 writes `count` as
+/// Any JSON value, read without a schema: other tools' files, whose fields change type between versions, and the
+/// remote engines' answers, checked field by field so a missing or mistyped field is a clear error, never a trap.
+/// Files whose fields change type between tool versions (mtr before 0.94 writes `count` as
 /// a string, trippy writes every float as a string). Accessors are lenient on purpose: `double` reads 1.5 and
 /// "1.5" alike; anything else is nil, never a trap.
-enum JSONValue: Decodable, Sendable, Hashable {
+public enum JSONValue: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
@@ -15,7 +17,7 @@ enum JSONValue: Decodable, Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let value = try? c.decode(Bool.self) { self = .bool(value) }
@@ -26,13 +28,13 @@ enum JSONValue: Decodable, Sendable, Hashable {
     }
 
     /// Parses one JSON text; nil when it is not JSON.
-    static func parse(_ data: some Collection<UInt8>) -> JSONValue? {
+    public static func parse(_ data: some Collection<UInt8>) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(data))
     }
 
     /// Parses JSON Lines: one value per non-empty line; nil when a line is not JSON (or there is none). A last line
     /// without its newline that is not JSON is left out: a writer killed mid-line leaves one (recordings).
-    static func parseLines(_ data: Data) -> [JSONValue]? {
+    public static func parseLines(_ data: Data) -> [JSONValue]? {
         var values: [JSONValue] = []
         let lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
@@ -46,22 +48,22 @@ enum JSONValue: Decodable, Sendable, Hashable {
         return values.isEmpty ? nil : values
     }
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let fields) = self { return fields[key] }
         return nil
     }
 
-    var object: [String: JSONValue]? {
+    public var object: [String: JSONValue]? {
         if case .object(let fields) = self { return fields }
         return nil
     }
 
-    var array: [JSONValue]? {
+    public var array: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
-    var string: String? {
+    public var string: String? {
         switch self {
         case .string(let text): text
         case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
@@ -70,7 +72,7 @@ enum JSONValue: Decodable, Sendable, Hashable {
     }
 
     /// A number, or a string holding one ("0.00", " 12.5 ", "0x10").
-    var double: Double? {
+    public var double: Double? {
         switch self {
         case .number(let value): return value
         case .string(let text):
@@ -83,12 +85,12 @@ enum JSONValue: Decodable, Sendable, Hashable {
         }
     }
 
-    var int: Int? {
+    public var int: Int? {
         guard let value = double, value.isFinite, abs(value) < 1e15 else { return nil }
         return Int(value.rounded())
     }
 
-    var bool: Bool? {
+    public var bool: Bool? {
         switch self {
         case .bool(let value): value
         case .number(let value): value != 0
@@ -96,15 +98,42 @@ enum JSONValue: Decodable, Sendable, Hashable {
         }
     }
 
-    var isNull: Bool { self == .null }
+    public var isNull: Bool { self == .null }
+
+    /// The value as a number, only when it is one (no string is read as a number here).
+    public var number: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) }
+            else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Compact JSON with sorted keys (stable request bodies for logs and tests).
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
 }
 
 extension Optional where Wrapped == JSONValue {
-    subscript(key: String) -> JSONValue? { self?[key] }
-    var object: [String: JSONValue]? { self?.object }
-    var array: [JSONValue]? { self?.array }
-    var string: String? { self?.string }
-    var double: Double? { self?.double }
-    var int: Int? { self?.int }
-    var bool: Bool? { self?.bool }
+    public subscript(key: String) -> JSONValue? { self?[key] }
+    public var object: [String: JSONValue]? { self?.object }
+    public var array: [JSONValue]? { self?.array }
+    public var string: String? { self?.string }
+    public var double: Double? { self?.double }
+    public var int: Int? { self?.int }
+    public var bool: Bool? { self?.bool }
 }
