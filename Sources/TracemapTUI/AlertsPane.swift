@@ -13,15 +13,16 @@ enum AlertsPane {
             return
         }
         for (index, event) in events.prefix(max(0, rect.height - 1)).enumerated() {
-            canvas.put(line(event).padded(to: rect.width), x: rect.x, y: rect.y + 1 + index, style: style(event),
+            canvas.put(line(event, frame: frame).padded(to: rect.width), x: rect.x, y: rect.y + 1 + index, style: style(event),
                        limit: rect.width)
         }
     }
 
     /// `12:03:04 hop 5  route-change  message`.
-    static func line(_ event: MonitorEvent) -> String {
+    static func line(_ event: MonitorEvent, frame: Frame? = nil) -> String {
         let hop = event.ttl.map { "hop \($0)".padded(to: 6) } ?? "path  "
-        return "\(Format.clock(event.time)) \(hop) \(event.kind.rawValue.padded(to: 12)) \(event.message)"
+        let message = frame?.show(text: event.message) ?? event.message
+        return "\(Format.clock(event.time)) \(hop) \(event.kind.rawValue.padded(to: 12)) \(message)"
     }
 
     static func style(_ event: MonitorEvent) -> CellStyle {

@@ -6,9 +6,9 @@ enum HeaderPane {
     static func render(into canvas: inout Canvas, row: Int, frame: Frame, state: ViewState) {
         let meta = frame.model.meta
         let arrow = state.unicode ? "→" : "->"
-        let source = meta.source?.description ?? "this host"
+        let source = meta.source.map { frame.show($0) } ?? "this host"
         let target = meta.target.name == meta.target.address.description
-            ? meta.target.name : "\(meta.target.name) (\(meta.target.address))"
+            ? frame.show(meta.target.address) : "\(frame.show(name: meta.target.name)) (\(frame.show(meta.target.address)))"
         let method = "\(meta.protocolKind.rawValue.uppercased()) \(meta.method.rawValue)"
         let status: (String, CellStyle)
         if let playback = frame.playback {

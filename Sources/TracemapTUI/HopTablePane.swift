@@ -64,7 +64,7 @@ enum HopTablePane {
 
     static func render(into canvas: inout Canvas, rect: Rect, frame: Frame, state: ViewState) {
         guard rect.height > 0 else { return }
-        let columns = TUIColumns.current(jitter: state.showJitter)
+        let columns = TUIColumns.current(jitter: state.showJitter, fields: state.fields)
         let layout = layout(width: rect.width, columns: columns)
         var header = " #  " + "Host".padded(to: layout.hostWidth) + " "
         if layout.asnWidth > 0 { header += "ASN".padded(to: layout.asnWidth) + " " }

@@ -1,6 +1,8 @@
 import Foundation
+import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
+import TracemapReport
 
 /// Where host names, ASNs and locations come from: the `Enricher` in the real program, a table in tests.
 /// An implementation must answer at once with what it knows (a frame never waits for DNS).
@@ -20,6 +22,10 @@ public struct TUIOptions: Sendable, Hashable {
     public var showNames = true
     /// Rounds in the rolling window (`w`).
     public var windowRounds = 60
+    /// The statistics columns by mtr letter (`-o`).
+    public var fields = HopColumn.defaultLetters
+    /// `--profile private`: addresses and names on screen replaced by per-run tokens, as in `trace`.
+    public var redact = false
 
     public init() {}
 
@@ -54,13 +60,17 @@ public final class TUIApp {
     private var lastEnrichment = Date.distantPast
     private var lastSecond = 0
     private var tasks: [Task<Void, Never>] = []
+    /// One redactor for the session, so a token stays the same from frame to frame.
+    private let redactor: Redactor?
 
     private init(source: Source, model: TUIModel, enricher: (any HostInfoProvider)?, options: TUIOptions) {
         self.source = source
         self.model = model
         self.enricher = enricher
         self.options = options
+        redactor = options.redact ? Redactor() : nil
         state.showNames = options.showNames
+        state.fields = options.fields
     }
 
     /// Runs the TUI over a live monitor (which it starts) until `q` or a signal. The monitor's recording, if
@@ -119,11 +129,13 @@ public final class TUIApp {
         case .live:
             var frame = Frame(model: model, hostInfo: hostInfo, now: Date())
             frame.notes = notes
+            frame.redactor = redactor
             return frame
         case .replay(let player):
             var frame = Frame(model: model, hostInfo: hostInfo, now: player.model.lastRoundAt ?? Date(),
                               playback: player.playback)
             frame.notes = notes
+            frame.redactor = redactor
             return frame
         }
     }

@@ -40,7 +40,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let size = (try? FileManager.default.attributesOfItem(atPath: mmdb)[.size] as? Int) ?? 0
-            print("GeoIP database \(mmdb) (\(size) bytes); Enricher.info(for:) on \(count) distinct addresses per line")
+            Output.line("GeoIP database \(mmdb) (\(size) bytes); Enricher.info(for:) on \(count) distinct addresses per line")
             let random = Self.randomV4(count, salt: 0x2545_F491)
             let others = Self.randomV4(count, salt: 0x9E37_79B9)
             let documentation = Self.documentation(count)
@@ -82,7 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
             let seconds = elapsed.inSeconds
             let rate = Double(count) / max(seconds, 1e-9)
             let share = Double(found) / Double(count) * 100
-            print(label.padding(toLength: 50, withPad: " ", startingAt: 0)
+            Output.line(label.padding(toLength: 50, withPad: " ", startingAt: 0)
                   + "  \(String(format: "%.3f", seconds)) s  \(String(format: "%10.0f", rate)) lookups/s"
                   + "  found \(String(format: "%5.1f", share))%")
         }
@@ -314,7 +314,7 @@ private struct ResourceUse {
 /// Progress lines written whole as they happen, from any task (stdout to a pipe is otherwise block-buffered).
 private struct ProgressOutput: Sendable {
     func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        Output.line(text)
     }
 }
 

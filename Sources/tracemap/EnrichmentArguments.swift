@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TracemapEnrich
 import TracemapModel
+import TracemapReport
 
 /// Who and where each hop is: the enrichment options `trace`, `watch` and `tui` share.
 struct EnrichmentArguments: ParsableArguments {
@@ -16,6 +17,13 @@ struct EnrichmentArguments: ParsableArguments {
 
     @Flag(help: "Look up documentation and private addresses too (lab and test networks).")
     var lab = false
+
+    /// Refuses a database the user named that cannot be read (exit 6, one line), before anything is probed.
+    func checkDatabases() throws {
+        if let problem = DatabaseCheck.problem(geoPath: geoDatabase, asnPath: asnDatabase) {
+            throw CommandFailure(message: Escaping.terminal(problem), status: .badInput)
+        }
+    }
 
     /// The enricher for these options; `noReverseDNS` is `-n`, which wins over the profile.
     func makeEnricher(noReverseDNS: Bool) -> Enricher {

@@ -45,12 +45,12 @@ struct SimCommand: ParsableCommand {
             simulator.waitUntilFinished()
             stopped.signal()
         }
-        FileHandle.standardError.write(Data("tracemap sim: playing \(scenario) on \(tun)\n".utf8))
+        Output.writeStandardError("tracemap sim: playing \(scenario) on \(tun)\n")
         stopped.wait()
         sources.forEach { $0.cancel() }
         simulator.stop()
         let counts = simulator.statistics
-        FileHandle.standardError.write(Data(("tracemap sim: \(counts.received) packets, \(counts.answered) answered, "
-            + "\(counts.dropped) dropped, \(counts.ignored) ignored\n").utf8))
+        Output.writeStandardError("tracemap sim: \(counts.received) packets, \(counts.answered) answered, "
+            + "\(counts.dropped) dropped, \(counts.ignored) ignored\n")
     }
 }

@@ -4,6 +4,7 @@ import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
+import TracemapReport
 import TracemapTUI
 
 /// Terminal options shared by `tui` and `replay`.
@@ -14,7 +15,7 @@ struct TUIArguments: ParsableArguments {
     @Flag(help: "Plain ASCII: no braille map, no block characters (automatic under a non-UTF-8 locale).")
     var ascii = false
 
-    @Option(help: "Rounds in the rolling window the `w` key switches to.")
+    @Option(parsing: .unconditional, help: "Rounds in the rolling window the `w` key switches to.")
     var window = 60
 
     @OptionGroup var enrichment: EnrichmentArguments
@@ -23,28 +24,32 @@ struct TUIArguments: ParsableArguments {
                                valueName: "file"))
     var hosts: String?
 
-    func tuiOptions(showNames: Bool) -> TUIOptions {
+    func tuiOptions(showNames: Bool, fields: String = HopColumn.defaultLetters) -> TUIOptions {
         var options = TUIOptions()
         options.color = TUIOptions.colorAllowed(noColorFlag: noColor)
         options.forceASCII = ascii
         options.showNames = showNames
         options.windowRounds = window
+        options.fields = fields
+        options.redact = enrichment.profile == .private
         return options
     }
 
     /// Host names, ASNs and locations for the hops: the `--hosts` file first, then the enricher.
     func enricher(reverseDNS: Bool) throws -> (any HostInfoProvider)? {
+        try enrichment.checkDatabases()
         let enricher = enrichment.makeEnricher(noReverseDNS: !reverseDNS)
         guard let hosts else { return enricher }
         do {
             return try StaticHostInfo(path: hosts, fallback: enricher)
         } catch {
-            throw CommandFailure(message: "cannot read --hosts \(hosts): \(error)", status: .badInput)
+            throw CommandFailure(message: Escaping.terminal("cannot read --hosts \(hosts): \(error)", limit: 400),
+                                 status: .badInput)
         }
     }
 
     func validate() throws {
-        if window < 1 { throw ValidationError("--window must be at least 1 round") }
+        try OptionCheck.integer(window, "--window", 1...100_000, unit: "rounds")
     }
 }
 
@@ -62,7 +67,7 @@ func runReplay(path: String, arguments: TUIArguments, speed: Double, at position
     do {
         player = try ReplayPlayer(path: path, windowRounds: arguments.window)
     } catch {
-        throw CommandFailure(message: "cannot replay \(path): \(error)", status: .badInput)
+        throw CommandFailure(message: Escaping.terminal("cannot replay \(path): \(error)", limit: 400), status: .badInput)
     }
     try requireTerminal()
     player.speed = speed
@@ -92,9 +97,11 @@ struct TUICommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var probe: ProbeArguments
+    @OptionGroup var queries: QueryArguments
     @OptionGroup var display: TUIArguments
 
-    @Option(help: "Seconds between the starts of two rounds.")
+    @Option(name: [.customShort("i"), .customLong("interval")], parsing: .unconditional,
+            help: "Seconds between the starts of two rounds.")
     var interval: Double = 1
 
     @Option(help: "Also write a JSON Lines recording (as `watch --record`) to this file.")
@@ -103,7 +110,7 @@ struct TUICommand: AsyncParsableCommand {
     @Option(help: "Replay a `watch --record` / `tui --record` recording instead of probing.")
     var replay: String?
 
-    @Option(help: "Replay speed (0.25 … 64).")
+    @Option(parsing: .unconditional, help: "Replay speed (0.25 … 64).")
     var speed: Double = 1
 
     @Option(help: .hidden)
@@ -117,7 +124,8 @@ struct TUICommand: AsyncParsableCommand {
         if replay == nil && host == nil { throw ValidationError("give a host, or --replay FILE") }
         if replay != nil && host != nil { throw ValidationError("give a host or --replay FILE, not both") }
         if replay != nil && record != nil { throw ValidationError("--record records a live session, not a replay") }
-        if !(interval > 0) { throw ValidationError("--interval must be above 0") }
+        try OptionCheck.number(interval, "--interval", 0.001...86_400, unit: "s")
+        try OptionCheck.number(speed, "--speed", 0.25...64)
     }
 
     /// `--bench-render WIDTHxHEIGHT` (bench/tui-bench.sh): times full frames of the pure render core.
@@ -131,7 +139,7 @@ struct TUICommand: AsyncParsableCommand {
             let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
             return String(format: "%.2f ms", value)
         }
-        print("render \(parts[0])x\(parts[1]), 30 hops, map and alerts: mean \(ms(result.mean)), best \(ms(result.best)) "
+        Output.line("render \(parts[0])x\(parts[1]), 30 hops, map and alerts: mean \(ms(result.mean)), best \(ms(result.best)) "
               + "over \(result.frames) frames")
     }
 
@@ -147,11 +155,11 @@ struct TUICommand: AsyncParsableCommand {
         try requireTerminal()
         guard let host else { return }
         var monitorOptions = MonitorOptions()
-        monitorOptions.interval = .milliseconds(Int64(interval * 1000))
+        monitorOptions.interval = OptionCheck.seconds(interval)
         monitorOptions.window = display.window
         if let problem = monitorOptions.problem { throw CommandFailure(message: problem, status: .usage) }
         var options = probe.probeOptions
-        options.queries = 1
+        queries.apply(to: &options, defaultQueries: 1)
         let prober = try openProbers([host], arguments: probe, options: options)[0]
         var writer: RecordingWriter?
         if let record {
@@ -167,7 +175,8 @@ struct TUICommand: AsyncParsableCommand {
         let status: ExitStatus
         do {
             status = try await TUIApp.runLive(monitor: monitor, enricher: provider,
-                                              options: display.tuiOptions(showNames: !probe.noReverseDNS))
+                                              options: display.tuiOptions(showNames: !probe.noReverseDNS,
+                                                                          fields: queries.fields))
         } catch {
             throw CommandFailure(message: "\(error)", status: .terminal)
         }

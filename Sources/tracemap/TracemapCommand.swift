@@ -17,6 +17,16 @@ struct TracemapCommand: AsyncParsableCommand {
     /// Every failure ends as one line on stderr and a documented exit code (README "Exit codes"), never a
     /// usage dump or a trap.
     static func main() async {
+        Output.protectStandardDescriptors()
+        // `help NAME` of a command that does not exist would print the top help and succeed.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "help", let name = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if !names.contains(name) {
+                Output.error("unknown command '\(name)' (commands: \(names.filter { $0 != "sim" && $0 != "bench" }.joined(separator: ", ")))")
+                Glibc.exit(ExitStatus.usage.rawValue)
+            }
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -28,16 +38,16 @@ struct TracemapCommand: AsyncParsableCommand {
             // A command that already said everything it had to say, and only sets the status.
             Glibc.exit(code.rawValue)
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("tracemap: \(failure.message)\n".utf8))
+            Output.error(failure.message)
             Glibc.exit(failure.status.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                Output.line(fullMessage(for: error))
                 Glibc.exit(0)
             }
             let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            if !text.isEmpty { FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8)) }
+            if !text.isEmpty { Output.error(text) }
             Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
