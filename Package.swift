@@ -66,6 +66,8 @@ let package = Package(
                                                      "TracemapModel"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
         .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TestSupport"]),
+        // Every bad input against the built binary: exit code and the one line (root-only rows skip otherwise).
+        .testTarget(name: "CLITests"),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

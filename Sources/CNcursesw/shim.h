@@ -87,10 +87,13 @@ static inline void tm_restore_terminal_now(void) {
     if (tm_restore()->termios_saved) tcsetattr(STDIN_FILENO, TCSANOW, &tm_restore()->saved_termios);
 }
 
-static void tm_crash_handler(int number) {
+static void tm_crash_handler(int number, siginfo_t *info, void *context) {
+    (void)context;
     tm_restore_terminal_now();
     if (number > 0 && number < 65) sigaction(number, &tm_restore()->previous_actions[number], NULL);
-    if (number == SIGABRT) raise(number);
+    /* A fault re-executes when the handler returns and meets the previous action; a signal sent by kill(2),
+     * raise(3) or abort(3) (si_code <= 0) is raised again for it. */
+    if (info == NULL || info->si_code <= 0) raise(number);
 }
 
 static void tm_restore_at_exit(void) { tm_restore_terminal_now(); }
@@ -111,9 +114,9 @@ static inline void tm_arm_terminal_restore(void) {
     for (size_t i = 0; i < sizeof tm_crash_signals / sizeof tm_crash_signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
-        action.sa_handler = tm_crash_handler;
+        action.sa_sigaction = tm_crash_handler;
         sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_ONSTACK;
+        action.sa_flags = SA_ONSTACK | SA_SIGINFO;
         sigaction(tm_crash_signals[i], &action, &tm_restore()->previous_actions[tm_crash_signals[i]]);
     }
 }

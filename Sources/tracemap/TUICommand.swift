@@ -63,6 +63,7 @@ func requireTerminal() throws {
 
 /// Runs a replay in the TUI: shared by `tui --replay` and `replay`.
 func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?) async throws {
+    try arguments.enrichment.checkDatabases()
     var player: ReplayPlayer
     do {
         player = try ReplayPlayer(path: path, windowRounds: arguments.window)
@@ -152,6 +153,7 @@ struct TUICommand: AsyncParsableCommand {
             try await runReplay(path: replay, arguments: display, speed: speed, at: nil)
             return
         }
+        try display.enrichment.checkDatabases()
         try requireTerminal()
         guard let host else { return }
         var monitorOptions = MonitorOptions()

@@ -87,7 +87,7 @@ struct TraceCommand: AsyncParsableCommand {
             if let redactor = enricher.redactor {
                 // Tokens replace addresses and names before the layout, so columns stay aligned.
                 naming.addressText = { redactor.token(for: $0) }
-                naming.nameText = { redactor.token(for: $0) }
+                naming.nameText = { name in IPAddress(name).map { redactor.token(for: $0) } ?? redactor.token(for: name) }
             }
             if json {
                 documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info))
