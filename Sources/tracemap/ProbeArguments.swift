@@ -150,7 +150,11 @@ func openProbers(_ hosts: [String], arguments: ProbeArguments,
             throw error.failure
         }
     }
-    Privileges.drop()
+    do throws(PrivilegeDropError) {
+        try Privileges.drop()
+    } catch {
+        throw CommandFailure(message: error.description, status: .noPermission)
+    }
     return probers
 }
 

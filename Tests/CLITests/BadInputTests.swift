@@ -121,6 +121,11 @@ final class BadInputTests: XCTestCase {
             message: "--source 203.0.113.77 is not an address of this machine", root: true),
         Row(command: "$NS $T watch -n --record $D/nodir/x.jsonl 127.0.0.1", status: 6,
             message: "cannot create recording", root: true),
+        // A privilege drop that fails (no CAP_SETUID/CAP_SETGID left to a root started through sudo): refuse, 4.
+        Row(command: "$NS env SUDO_UID=65534 SUDO_GID=65534 setpriv --bounding-set -setuid,-setgid $T trace -n 127.0.0.1",
+            status: 4, message: "cannot drop privileges (setgroups: Operation not permitted)", root: true),
+        Row(command: "$NS env SUDO_UID=65534 SUDO_GID=65534 setpriv --bounding-set -setgid $T watch -n -c 1 127.0.0.1",
+            status: 4, message: "cannot drop privileges (setgroups: Operation not permitted)", root: true),
         // Under a terminal: a hostile recording plays without a trap (SIGTERM after a second: 130); TERM=dumb says so.
         Row(command: "timeout --preserve-status -s TERM 2 $T replay $D/huge-values.jsonl", status: 130, message: "",
             terminal: true),
