@@ -295,11 +295,11 @@ private final class WatchOutput: @unchecked Sendable {
         let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                              options: prober.options, startedAt: Date(), intervalMs: interval * 1000)
         if json {
-            if let line = try? TracemapJSON.line(RecordingLine.header(meta)) { write(line + "\n") }
+            if let line = try? TracemapJSON.line(RecordingLine.header(meta)) { write(Escaping.json(line) + "\n") }
             return
         }
         let flows = prober.options.flows > 1 ? ", \(prober.options.flows) flows" : ""
-        write("watching \(prober.target.name) (\(prober.target.address)) from \(prober.source?.description ?? "?"), "
+        write("watching \(Escaping.terminal(prober.target.name)) (\(prober.target.address)) from \(prober.source?.description ?? "?"), "
               + "\(prober.options.protocolKind.rawValue.uppercased()) via \(prober.method.rawValue)\(flows), "
               + "a round every \(interval.formatted(decimals: interval < 1 ? 3 : 1)) s\n")
     }
@@ -307,13 +307,13 @@ private final class WatchOutput: @unchecked Sendable {
     func event(_ event: MonitorEvent) {
         var text: String
         if json {
-            text = ((try? TracemapJSON.line(RecordingLine.event(event))) ?? "{}") + "\n"
+            text = Escaping.json((try? TracemapJSON.line(RecordingLine.event(event))) ?? "{}") + "\n"
         } else {
             lock.lock()
             let time = clock.string(from: event.time)
             lock.unlock()
-            text = "\(time)  \(event.target)  \(event.severity.rawValue.uppercased())  \(event.kind.rawValue)  "
-                + "\(event.message)\n"
+            text = "\(time)  \(Escaping.terminal(event.target))  \(event.severity.rawValue.uppercased())  \(event.kind.rawValue)  "
+                + "\(Escaping.terminal(event.message, limit: 1000))\n"
         }
         if bell, event.isAlert {
             // The bell goes where it cannot break a JSON stream.
@@ -324,7 +324,7 @@ private final class WatchOutput: @unchecked Sendable {
 
     func summary(_ snapshot: MonitorSnapshot, final: Bool) {
         if json {
-            if let line = try? TracemapJSON.line(MonitorSummary(snapshot, final: final)) { write(line + "\n") }
+            if let line = try? TracemapJSON.line(MonitorSummary(snapshot, final: final)) { write(Escaping.json(line) + "\n") }
             return
         }
         let columns = HopColumn.columns("LSNABWVEP") ?? []
