@@ -70,13 +70,13 @@ func runReplay(path: String, arguments: TUIArguments, speed: Double, at position
     } catch {
         throw CommandFailure(message: Escaping.terminal("cannot replay \(path): \(error)", limit: 400), status: .badInput)
     }
+    let provider = try arguments.enricher(reverseDNS: true)
     try requireTerminal()
     player.speed = speed
     if let position {
         player.seek(to: position)
         player.playing = false
     }
-    let provider = try arguments.enricher(reverseDNS: true)
     let status: ExitStatus
     do {
         status = try await TUIApp.runReplay(player: player, enricher: provider,

@@ -94,6 +94,8 @@ final class BadInputTests: XCTestCase {
         Row(command: "$T replay $D/rounds-only.jsonl", status: 6, message: "no header line: not a tracemap recording"),
         Row(command: "$T replay $D/empty.jsonl", status: 6, message: "no header line"),
         Row(command: "$T tui --replay $D/escape.jsonl", status: 6, message: "line 1 is corrupt"),
+        Row(command: "$T tui --hosts /dev/zero --replay $D/good.jsonl", status: 6, message: "larger than 16 MiB"),
+        Row(command: "$T tui --hosts $D/good.jsonl --replay $D/good.jsonl", status: 6, message: "cannot read --hosts"),
         // Databases the user named: exit 6 before anything is probed.
         Row(command: "$T trace --geoip-mmdb $D/missing.mmdb h", status: 6, message: "cannot read GeoIP database"),
         Row(command: "$T trace --geoip-mmdb /etc/passwd h", status: 6, message: "cannot read GeoIP database /etc/passwd"),
