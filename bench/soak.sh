@@ -95,11 +95,13 @@ for kind, start, calm, next_start in pairs:
     during = [e for e in events if start <= e["time"] < calm + 3 and e["kind"] == alert]
     after = [e for e in events if calm <= e["time"] < next_start and e["kind"] == recovery and e is not (during[0] if during else None)]
     if kind == "route":
-        ok = len([e for e in events if start <= e["time"] < next_start and e["kind"] == "route-change"]) == 2
+        changes = len([e for e in events if start <= e["time"] < next_start and e["kind"] == "route-change"])
+        ok = changes == 2
+        text = f"route-change ×{changes} (the change and the change back)"
     else:
         ok = len(during) == 1 and len(after) == 1
-    print(f"  {kind:6} at +{start - incidents[0][1]:6.1f} s: {alert} ×{len(during)}, {recovery} ×{len(after)}"
-          f"{'' if ok else '   ← expected once each'}")
+        text = f"{alert} ×{len(during)}, {recovery} ×{len(after)}"
+    print(f"  {kind:6} at +{start - incidents[0][1]:6.1f} s: {text}{'' if ok else '   ← expected once each'}")
     if not ok: failures.append(f"{kind} at {start:.0f}")
 
 lines = open(f"{work}/rec.jsonl").read().split("\n")

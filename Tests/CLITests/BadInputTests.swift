@@ -123,6 +123,14 @@ final class BadInputTests: XCTestCase {
             message: "--source 203.0.113.77 is not an address of this machine", root: true),
         Row(command: "$NS $T watch -n --record $D/nodir/x.jsonl 127.0.0.1", status: 6,
             message: "cannot create recording", root: true),
+        // Two identical hosts get two recordings; an IPv6 address gives a file name without colons.
+        Row(command: "$NS $T watch -n -c 2 -i 0.02 --record $D/r.jsonl 127.0.0.1 127.0.0.1 ::1 > /dev/null && "
+            + "test -s $D/r.127.0.0.1.jsonl && test -s $D/r.127.0.0.1-2.jsonl && test -s $D/r.__1.jsonl",
+            status: 0, message: "", root: true),
+        // SIGTERM ends a watch with its final report and 143.
+        Row(command: "$NS $T watch -n -i 0.05 127.0.0.1 > $D/term.out & P=$!; sleep 2; kill -TERM $P; wait $P; s=$?; "
+            + "grep -q 'rounds, 0 alerts' $D/term.out && exit $s",
+            status: 143, message: "", root: true),
         // A privilege drop that fails (no CAP_SETUID/CAP_SETGID left to a root started through sudo): refuse, 4.
         Row(command: "$NS env SUDO_UID=65534 SUDO_GID=65534 setpriv --bounding-set -setuid,-setgid $T trace -n 127.0.0.1",
             status: 4, message: "cannot drop privileges (setgroups: Operation not permitted)", root: true),
