@@ -208,6 +208,8 @@ public final class TUIApp {
 
     private func receive(_ snapshot: MonitorSnapshot) {
         model.apply(snapshot)
+        // A recording that fails shows at once, with the enrichment notes (and again after the screen is gone).
+        if let problem = snapshot.recordingError, !notes.contains(problem) { notes.append(problem) }
         dirty = true
     }
 
@@ -229,7 +231,8 @@ public final class TUIApp {
             for (address, rtt) in wanted { found[address] = await enricher.info(for: address, rtt: rtt) }
             let warnings = await enricher.warnings
             guard let self else { return }
-            if warnings != self.notes { self.notes = warnings; self.dirty = true }
+            let kept = self.notes.filter { $0.hasPrefix("cannot write recording") }
+            if warnings + kept != self.notes { self.notes = warnings + kept; self.dirty = true }
             if found != self.hostInfo.filter({ found[$0.key] != nil }) { self.dirty = true }
             self.hostInfo.merge(found) { $1 }
             self.enriching = false

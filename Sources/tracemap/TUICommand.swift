@@ -182,6 +182,11 @@ struct TUICommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(message: "\(error)", status: .terminal)
         }
+        // A recording that could not be written is said after the screen is gone, as `watch` does (exit 74).
+        if let problem = await monitor.snapshot.recordingError {
+            writer?.close()
+            throw CommandFailure(message: problem, status: .outputFailed)
+        }
         if status != .success {
             writer?.close()
             throw ExitCode(status.rawValue)

@@ -139,6 +139,9 @@ final class BadInputTests: XCTestCase {
         // Under a terminal: a hostile recording plays without a trap (SIGTERM after a second: 130); TERM=dumb says so.
         Row(command: "timeout --preserve-status -s TERM 2 $T replay $D/huge-values.jsonl", status: 130, message: "",
             terminal: true),
+        // A TUI recording that cannot be written shows on the screen and ends with 74 once the screen is gone.
+        Row(command: "$NS timeout --preserve-status -s TERM 3 $T tui -n --record /dev/full 127.0.0.1", status: 74,
+            message: "cannot write recording /dev/full: No space left on device", root: true, terminal: true),
         // A crash while the TUI runs still gives the terminal back (echo and canonical mode, main screen).
         // (Swift's own crash reporter is off: it does not end a process that got SIGSEGV from kill(1).)
         Row(command: "SWIFT_BACKTRACE=enable=no $T replay $D/good.jsonl < /dev/tty & P=$!; sleep 1.5; kill -SEGV $P; "
