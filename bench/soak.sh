@@ -66,7 +66,8 @@ while (( $(date +%s) < end )); do sleep 1; (( $(date +%s) % 5 == 0 )) && sample;
 kill -INT "$watcher"
 wait "$watcher" || true
 
-python3 - "$work" "$minutes" <<'PY'
+keep=/tmp/tracemap-soak-$$
+python3 - "$work" "$minutes" <<'PY' || { mkdir -p "$keep"; cp "$work"/{events.jsonl,rec.jsonl,incidents,rss,watch.err} "$keep"/; echo "soak: files kept in $keep" >&2; exit 1; }
 import json, sys
 work, minutes = sys.argv[1], sys.argv[2]
 failures = []
