@@ -100,7 +100,8 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["TracemapStats", "TracemapModel"]),
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
                                                          "TracemapModel"]),
-        .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TestSupport"]),
+        .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TracemapReport",
+                                                        "TracemapStats", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["TracemapGeo", "TracemapModel"]),
         .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel",
                                                         "TracemapGeo"]),
@@ -119,6 +120,8 @@ let package = Package(
         .testTarget(name: "InstallTests", dependencies: ["TestSupport"]),
         // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.
         .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport"]),
+        // Every bad input against the built binary: exit code and the one line (root-only rows skip otherwise).
+        .testTarget(name: "CLITests"),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

@@ -18,6 +18,12 @@ public enum ExitStatus: Int32, Sendable {
     /// A remote engine (Globalping, RIPE Atlas, Cloudflare) refused or failed: no probes found, rate limit spent,
     /// a rejected request, a server failure or a malformed answer.
     case remote = 8
+    /// Output could not be written (a full disk, a closed stdout): EX_IOERR of sysexits.h.
+    case outputFailed = 74
     /// Interrupted by SIGINT (128 + 2), after a final report.
     case interrupted = 130
+    /// The reader of stdout went away (EPIPE while SIGPIPE is ignored): the status SIGPIPE itself gives (128 + 13).
+    case brokenPipe = 141
+    /// Terminated by SIGTERM (128 + 15), after a final report.
+    case terminated = 143
 }

@@ -8,18 +8,36 @@ public struct RecordingProblem: Error, Sendable, Hashable, CustomStringConvertib
     public var reason: String
     /// The line has no newline: the writer stopped while writing it (killed, disk full). Only a last line can.
     public var truncated: Bool
+    /// Reading cannot go on past this problem (a line beyond `RecordingReader.maxLineLength`, an unknown schema
+    /// version): the iterator ends after it.
+    public var fatal: Bool
+
+    public init(line: Int, reason: String, truncated: Bool, fatal: Bool = false) {
+        self.line = line
+        self.reason = reason
+        self.truncated = truncated
+        self.fatal = fatal
+    }
 
     public var description: String {
-        truncated ? "line \(line) is truncated (the recording ends mid-line): \(reason)"
-                  : "line \(line) is corrupt: \(reason)"
+        fatal ? "line \(line): \(reason)"
+            : truncated ? "line \(line) is truncated (the recording ends mid-line): \(reason)"
+            : "line \(line) is corrupt: \(reason)"
     }
 }
 
 /// Reads a JSON Lines recording line by line, streaming (a day of rounds need not fit in memory). Every line
 /// comes as a `Result`: a corrupt line — or a truncated last line, left by a killed writer — is reported in its
 /// place and reading goes on, never a crash. Empty lines are skipped.
+///
+/// Memory stays bounded whatever the file: a line longer than `maxLineLength` (`/dev/zero`, a binary file) ends the
+/// reading with a fatal problem instead of growing a buffer, and decoded values that no writer could have produced
+/// (an RTT of 1e308 ms, a time in the year 10^292, a TTL of 9999, a schema version this build does not know) make
+/// the line a problem instead of reaching the statistics and the screen.
 public struct RecordingReader: Sequence, Sendable {
     public typealias Element = Result<RecordingLine, RecordingProblem>
+    /// The longest line read: a round of 255 TTLs × 16 flows × 10 queries stays well below it.
+    public static let maxLineLength = 16 << 20
 
     private enum Source: Sendable {
         case file(String)
@@ -67,25 +85,45 @@ public struct RecordingReader: Sequence, Sendable {
         private let lines: LineSource
         private let decoder = TracemapJSON.decoder()
         private var number = 0
+        private var ended = false
 
         fileprivate init(lines: LineSource) { self.lines = lines }
 
         public mutating func next() -> Result<RecordingLine, RecordingProblem>? {
-            while true {
+            while !ended {
                 if let failure = lines.failure {
                     lines.failure = nil
-                    return .failure(RecordingProblem(line: number + 1, reason: failure, truncated: false))
+                    ended = true
+                    return .failure(RecordingProblem(line: number + 1, reason: failure, truncated: false, fatal: true))
                 }
                 guard let (bytes, terminated) = lines.next() else { return nil }
                 number += 1
+                if lines.overlong {
+                    ended = true
+                    return .failure(RecordingProblem(
+                        line: number, reason: "longer than \(RecordingReader.maxLineLength >> 20) MiB: not a tracemap recording",
+                        truncated: false, fatal: true))
+                }
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+                let line: RecordingLine
                 do {
-                    return .success(try decoder.decode(RecordingLine.self, from: Data(bytes)))
+                    line = try decoder.decode(RecordingLine.self, from: Data(bytes))
                 } catch {
                     return .failure(RecordingProblem(line: number, reason: Self.reason(error),
                                                      truncated: !terminated))
                 }
+                if case .header(let meta) = line, meta.schemaVersion != TraceMeta.schemaVersion {
+                    ended = true
+                    return .failure(RecordingProblem(
+                        line: number, reason: "schema_version \(meta.schemaVersion) is not one this tracemap reads "
+                            + "(\(TraceMeta.schemaVersion)); a newer tracemap wrote it?", truncated: false, fatal: true))
+                }
+                if let why = line.implausibility {
+                    return .failure(RecordingProblem(line: number, reason: why, truncated: false))
+                }
+                return .success(line)
             }
+            return nil
         }
 
         private static func reason(_ error: Error) -> String {
@@ -106,9 +144,13 @@ private final class LineSource {
     private var descriptor: Int32 = -1
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where the search for the next newline resumes: bytes before it hold none (each byte is scanned once).
+    private var scanned = 0
     private var ended = false
     /// A read error, reported once by the iterator.
     var failure: String?
+    /// The line just returned was cut at `RecordingReader.maxLineLength`; nothing more is read.
+    private(set) var overlong = false
 
     init(path: String) {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -128,10 +170,21 @@ private final class LineSource {
     /// The next line without its newline, and whether it had one.
     func next() -> (ArraySlice<UInt8>, Bool)? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0a) {
+            if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0a) {
                 let line = buffer[start..<newline]
                 start = newline + 1
+                scanned = start
                 return (line, true)
+            }
+            scanned = buffer.count
+            if buffer.count - start > RecordingReader.maxLineLength {
+                overlong = true
+                ended = true
+                let line = buffer[start..<(start + 64)]
+                buffer = []
+                start = 0
+                scanned = 0
+                return (line, false)
             }
             if ended {
                 guard start < buffer.count else { return nil }
@@ -146,6 +199,7 @@ private final class LineSource {
     private func fill() {
         if start > 0 {
             buffer.removeFirst(start)
+            scanned -= start
             start = 0
         }
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -159,5 +213,58 @@ private final class LineSource {
         } else {
             buffer.append(contentsOf: chunk[0..<count])
         }
+    }
+}
+
+extension RecordingLine {
+    /// Why a decoded line holds values no tracemap writer produces, or nil when every value is plausible. Such
+    /// values would otherwise reach statistics and drawing code that fairly assumes RTTs below an hour.
+    public var implausibility: String? {
+        switch self {
+        case .header(let meta):
+            if !Self.plausible(meta.startedAt) { return "bad value at start: not a time" }
+            if let end = meta.endedAt, !Self.plausible(end) { return "bad value at end: not a time" }
+            if let interval = meta.intervalMs, !(interval.isFinite && (0...86_400_000).contains(interval)) {
+                return "bad value at interval_ms: \(interval)"
+            }
+            if !(1...255).contains(meta.options.firstTTL) || !(1...255).contains(meta.options.maxHops) {
+                return "bad value at options: TTLs must be 1…255"
+            }
+        case .round(let round):
+            if round.index < 0 { return "bad value at round: \(round.index)" }
+            if !Self.plausible(round.startedAt) || !Self.plausible(round.endedAt) { return "bad value at start/end: not a time" }
+            if round.probes.count > 255 * 16 * 10 { return "bad value at probes: \(round.probes.count) probes in one round" }
+            for probe in round.probes {
+                if !(1...255).contains(probe.ttl) { return "bad value at probes.ttl: \(probe.ttl)" }
+                if !(0...255).contains(probe.flow) { return "bad value at probes.flow: \(probe.flow)" }
+                if !Self.plausible(probe.sentAt) { return "bad value at probes.sent: not a time" }
+                if let reply = probe.reply, !Self.plausible(milliseconds: reply.rtt) {
+                    return "bad value at probes.rtt: \(reply.rtt) ms"
+                }
+            }
+        case .event(let event):
+            if !Self.plausible(event.time) { return "bad value at time: not a time" }
+            if event.round < 0 { return "bad value at round: \(event.round)" }
+            if let ttl = event.ttl, !(1...255).contains(ttl) { return "bad value at ttl: \(ttl)" }
+            for value in [event.baselineRTT, event.currentRTT].compactMap({ $0 }) where !Self.plausible(milliseconds: value) {
+                return "bad value at an RTT: \(value) ms"
+            }
+            if let loss = event.lossPercent, !(loss.isFinite && (0...100).contains(loss)) {
+                return "bad value at loss_pct: \(loss)"
+            }
+            if (event.oldPath?.count ?? 0) > 255 || (event.newPath?.count ?? 0) > 255 { return "bad value at a path: too long" }
+        }
+        return nil
+    }
+
+    /// Between 1970 and about the year 5000.
+    private static func plausible(_ date: Date) -> Bool {
+        let seconds = date.timeIntervalSince1970
+        return seconds.isFinite && (0...1e11).contains(seconds)
+    }
+
+    /// An RTT in milliseconds: finite, not negative, at most an hour.
+    private static func plausible(milliseconds value: Double) -> Bool {
+        value.isFinite && (0...3_600_000).contains(value)
     }
 }

@@ -19,18 +19,56 @@ public enum Privileges {
 
     /// Gives up every capability, and returns to the invoking user when started through sudo or setuid.
     /// Sockets already open keep working; nothing opened later may be raw.
-    public static func drop() {
-        if let sudoGID = ProcessInfo.processInfo.environment["SUDO_GID"].flatMap(gid_t.init),
-           let sudoUID = ProcessInfo.processInfo.environment["SUDO_UID"].flatMap(uid_t.init), getuid() == 0,
-           sudoUID != 0 {
+    ///
+    /// Every call's result is checked, and the outcome verified afterwards (the ids really changed, root cannot
+    /// be regained, no capability is left): a drop that half-failed would leave a root process reading packets
+    /// from the network, so it throws and the caller must not go on (exit 4).
+    public static func drop(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(PrivilegeDropError) {
+        if let sudoGID = environment["SUDO_GID"].flatMap(gid_t.init),
+           let sudoUID = environment["SUDO_UID"].flatMap(uid_t.init), getuid() == 0, sudoUID != 0 {
             // The files tracemap writes later (recordings, cache) then belong to the user who ran sudo.
-            _ = setgroups(0, nil)
-            _ = setgid(sudoGID)
-            _ = setuid(sudoUID)
-        } else if geteuid() != getuid() {
-            _ = setuid(getuid())
+            // Order matters: groups and gid while still root, the uid last.
+            guard setgroups(0, nil) == 0 else { throw PrivilegeDropError(call: "setgroups", code: errno) }
+            guard setgid(sudoGID) == 0 else { throw PrivilegeDropError(call: "setgid(\(sudoGID))", code: errno) }
+            guard setuid(sudoUID) == 0 else { throw PrivilegeDropError(call: "setuid(\(sudoUID))", code: errno) }
+            guard getgid() == sudoGID, getegid() == sudoGID, getuid() == sudoUID, geteuid() == sudoUID else {
+                throw PrivilegeDropError(call: "the ids after setuid", code: 0,
+                                         detail: "still uid \(getuid())/\(geteuid()), gid \(getgid())/\(getegid())")
+            }
+            // POSIX: an unprivileged process must not get root back.
+            if setuid(0) == 0 { throw PrivilegeDropError(call: "setuid(0)", code: 0, detail: "root could be regained") }
+        } else if geteuid() != getuid() || getegid() != getgid() {
+            // A setuid/setgid binary: back to the real ids (gid first, while still allowed).
+            let gid = getgid(), uid = getuid()
+            guard setgid(gid) == 0 else { throw PrivilegeDropError(call: "setgid(\(gid))", code: errno) }
+            guard setuid(uid) == 0 else { throw PrivilegeDropError(call: "setuid(\(uid))", code: errno) }
+            guard geteuid() == uid, getegid() == gid else {
+                throw PrivilegeDropError(call: "the ids after setuid", code: 0,
+                                         detail: "still euid \(geteuid()), egid \(getegid())")
+            }
         }
-        _ = tm_drop_all_caps()
+        guard tm_drop_all_caps() == 0 else { throw PrivilegeDropError(call: "capset", code: errno) }
+        guard tm_has_cap_net_raw() == 0 else {
+            throw PrivilegeDropError(call: "capset", code: 0, detail: "CAP_NET_RAW is still effective")
+        }
+    }
+}
+
+/// A privilege drop that did not happen as asked: one line naming the call, exit 4 (no probe method allowed).
+public struct PrivilegeDropError: Error, CustomStringConvertible, Sendable {
+    public var call: String
+    public var code: Int32
+    public var detail: String?
+
+    public init(call: String, code: Int32, detail: String? = nil) {
+        self.call = call
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String {
+        "cannot drop privileges (\(call): \(detail ?? String(cString: strerror(code)))); refusing to go on as root"
     }
 }
 

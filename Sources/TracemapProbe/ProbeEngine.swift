@@ -98,7 +98,9 @@ public enum ProbeEngine {
             source = try routeSource(to: target.address, device: options.device)
         }
         let transport = try openTransport(options: options, source: source)
-        if dropPrivileges { Privileges.drop() }
+        if dropPrivileges {
+            do throws(PrivilegeDropError) { try Privileges.drop() } catch { throw .noPermission(error.description) }
+        }
         return Prober(target: target, options: options, transport: transport, reactor: .shared)
     }
 

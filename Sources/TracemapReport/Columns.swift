@@ -92,7 +92,7 @@ public struct HopColumn: Sendable {
     }
 
     public func format(_ number: Double) -> String {
-        decimals == 0 ? String(Int(number.rounded())) : number.formatted(decimals: decimals)
+        decimals == 0 ? number.formatted(decimals: 0) : number.formatted(decimals: decimals)
             + (key == "loss_pct" ? "%" : "")
     }
 
@@ -136,6 +136,8 @@ extension Double {
     /// Fixed-point text without Foundation's locale machinery (fast enough for every frame).
     public func formatted(decimals: Int) -> String {
         guard isFinite else { return "-" }
+        // Beyond this the fixed-point digits would not fit an Int (a hostile file's 1e308 ms): plain notation.
+        guard abs(self) < 1e12 else { return "\(self)" }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(self) * scale).rounded()

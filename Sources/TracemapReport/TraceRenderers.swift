@@ -10,21 +10,34 @@ import TracemapStats
 /// Renders a finished trace in one of `trace`'s output formats.
 public enum TraceRenderer {
     /// Where an address should print as a hostname, an address, or both.
+    /// Under `--profile private` the two closures replace every address and name by its token before the
+    /// layout is computed, so the columns stay aligned.
     public struct Naming: Sendable {
         public var showNames: Bool
         public var info: [IPAddress: HostInfo]
         /// `--origin LAT,LON` for the geography check, when the trace has no vantage point of its own.
         public var origin: GeoLocation?
+        /// How an address prints (its text, or a redaction token).
+        public var addressText: @Sendable (IPAddress) -> String
+        /// How a host name prints (itself, or a redaction token); escaping for the output comes after.
+        public var nameText: @Sendable (String) -> String
 
-        public init(showNames: Bool = true, info: [IPAddress: HostInfo] = [:], origin: GeoLocation? = nil) {
+        public init(showNames: Bool = true, info: [IPAddress: HostInfo] = [:], origin: GeoLocation? = nil,
+                    addressText: @escaping @Sendable (IPAddress) -> String = { $0.description },
+                    nameText: @escaping @Sendable (String) -> String = { $0 }) {
             self.showNames = showNames
             self.info = info
             self.origin = origin
+            self.addressText = addressText
+            self.nameText = nameText
         }
 
+        /// `name (address)` or the address, terminal-safe; a name longer than 80 characters is cut.
         public func label(_ address: IPAddress) -> String {
-            if showNames, let name = info[address]?.hostname { return "\(TextSafety.terminal(name)) (\(address))" }
-            return address.description
+            if showNames, let name = info[address]?.hostname {
+                return "\(Escaping.terminal(nameText(name), limit: 80)) (\(addressText(address)))"
+            }
+            return addressText(address)
         }
     }
 
@@ -56,7 +69,7 @@ public enum TraceRenderer {
                 let info = naming.info[responder.address]
                 let enrichment = extras.isEmpty ? [] : [
                     info?.asn.map { "AS\($0.number)" } ?? (info?.addressClass).map { $0 == .global ? "" : $0.rawValue } ?? "",
-                    (info?.location?.shortText ?? "")
+                    Escaping.terminal(info?.location?.shortText ?? "", limit: 60)
                         + geographyMark(geography, ttl: hop.ttl, address: responder.address),
                 ]
                 rows.append([position == 0 ? "\(hop.ttl)." : "", host] + cells + enrichment)
@@ -73,7 +86,8 @@ public enum TraceRenderer {
                 return (index == 0 || (index >= 2 && index < 2 + columns.count)) ? pad + cell : cell + pad
             }.joined(separator: "  ").trimmingTrailingSpaces
         }
-        let title = "tracemap to \(meta.target.name) (\(meta.target.address)) from \(meta.source?.description ?? "?"), "
+        let title = "tracemap to \(Escaping.terminal(naming.nameText(meta.target.name))) (\(naming.addressText(meta.target.address))) "
+            + "from \(meta.source.map(naming.addressText) ?? "?"), "
             + "\(meta.protocolKind.rawValue.uppercased()) via \(meta.method.rawValue)"
             + (meta.options.flows > 1 ? ", \(meta.options.flows) flows" : "")
         let reached = statistics.lastRoundReached ? "" : "\ndestination not reached"
@@ -114,25 +128,28 @@ public enum TraceRenderer {
     /// CSV (RFC 4180): a row per responder, a row per silent hop; the statistics columns from the shared table.
     public static func csv(meta: TraceMeta, statistics: PathStatistics, columns: [HopColumn],
                            naming: Naming) -> String {
-        var lines = [(["target", "ttl", "address", "hostname", "share_pct"] + columns.map(\.key))
+        var lines = [(["target", "ttl", "address", "hostname", "share_pct"] + columns.map(\.key) + ["protocol", "method"])
             .joined(separator: ",")]
+        let how = [meta.protocolKind.rawValue, meta.method.rawValue]
+        let target = Escaping.csv(naming.nameText(meta.target.name))
         for hop in statistics.orderedHops {
             let hopView = StatsView.cumulative(hop)
             let responders = hop.respondersByShare
             if responders.isEmpty {
-                lines.append(([csvField(meta.target.name), "\(hop.ttl)", "", "", ""]
-                              + columns.map { $0.value(hopView).map(plain) ?? "" }).joined(separator: ","))
+                lines.append(([target, "\(hop.ttl)", "", "", ""]
+                              + columns.map { column in column.value(hopView).map { plain($0, column) } ?? "" } + how)
+                    .joined(separator: ","))
             }
             for responder in responders {
                 let view = responders.count == 1 ? hopView : StatsView.responder(responder, windowed: false)
-                let fields = [csvField(meta.target.name), "\(hop.ttl)", responder.address.description,
-                              csvField(naming.info[responder.address]?.hostname ?? ""),
+                let fields = [target, "\(hop.ttl)", Escaping.csv(naming.addressText(responder.address)),
+                              Escaping.csv(naming.info[responder.address]?.hostname.map(naming.nameText) ?? ""),
                               hop.share(of: responder).formatted(decimals: 1)]
                     + columns.map { column in
                         // Loss is the hop's, never one ECMP branch's.
                         (column.key == "loss_pct" || column.key == "sent" ? column.value(hopView) : column.value(view))
-                            .map(plain) ?? ""
-                    }
+                            .map { plain($0, column) } ?? ""
+                    } + how
                 lines.append(fields.joined(separator: ","))
             }
         }
@@ -141,25 +158,34 @@ public enum TraceRenderer {
 
     /// One line per probe event: `probe <target> ttl=<n> flow=<n> seq=<n> sent=<unix s> <result> …`,
     /// easy to cut, grep and awk.
-    public static func raw(target: TraceTarget, probes: [ProbeRecord]) -> String {
-        probes.map { probe in
-            var line = "probe \(target.address) ttl=\(probe.ttl) flow=\(probe.flow) seq=\(probe.sequence) "
+    public static func raw(target: TraceTarget, probes: [ProbeRecord], meta: TraceMeta? = nil,
+                           naming: Naming = Naming()) -> String {
+        // The method and protocol once, as a comment line a parser skips.
+        let head = meta.map { "# tracemap to \(naming.addressText($0.target.address)) \($0.protocolKind.rawValue) via \($0.method.rawValue)\n" } ?? ""
+        let how = meta.map { " proto=\($0.protocolKind.rawValue) method=\($0.method.rawValue)" } ?? ""
+        return head + probes.map { probe in
+            var line = "probe \(naming.addressText(target.address)) ttl=\(probe.ttl) flow=\(probe.flow) seq=\(probe.sequence)\(how) "
                 + "sent=\(probe.sentAt.timeIntervalSince1970.formatted(decimals: 6)) "
             switch probe.outcome {
             case .reply(let reply):
-                line += "reply from=\(reply.responder) rtt=\(reply.rtt.formatted(decimals: 3)) kind=\(reply.kind.rawValue)"
+                line += "reply from=\(naming.addressText(reply.responder)) rtt=\(reply.rtt.formatted(decimals: 3)) kind=\(reply.kind.rawValue)"
                 if let code = reply.code { line += " code=\(code)" }
                 if !reply.mpls.isEmpty { line += " mpls=" + reply.mpls.map { "\($0.label)" }.joined(separator: "/") }
             case .timeout:
                 line += "timeout"
             case .sendFailed(let error):
-                line += "send-failed error=\(error)"
+                line += "send-failed error=\(Escaping.terminal(error).replacingOccurrences(of: " ", with: "_"))"
             }
             return line
         }.joined(separator: "\n") + "\n"
     }
 
     private static func plain(_ value: Double) -> String { value.formatted(decimals: 3) }
+
+    /// Counts as integers (`3`, not `3.000`), measurements with three decimals.
+    private static func plain(_ value: Double, _ column: HopColumn) -> String {
+        column.decimals == 0 ? column.format(value) : value.formatted(decimals: 3)
+    }
 
     /// An RFC 4180 field; controls and bidi overrides from hostile names made visible first.
     static func csvField(_ raw: String) -> String {

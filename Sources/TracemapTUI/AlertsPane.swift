@@ -7,21 +7,30 @@ enum AlertsPane {
         let active = frame.model.activeAlerts
         canvas.put(Format.rule("Alerts: \(active) active, \(frame.model.events.count) events", width: rect.width,
                                unicode: state.unicode), x: rect.x, y: rect.y, style: CellStyle(.accent), limit: rect.width)
+        var top = rect.y + 1
+        // A recording that stopped being written is said first: what the user asked for is not happening.
+        for note in frame.notes where note.hasPrefix("cannot write recording") && top < rect.maxY {
+            canvas.put(note.padded(to: rect.width), x: rect.x, y: top, style: CellStyle(.red, bold: true), limit: rect.width)
+            top += 1
+        }
         let events = frame.model.events.reversed()
         if events.isEmpty {
-            canvas.put("no events yet", x: rect.x + 1, y: rect.y + 1, style: CellStyle(.dim), limit: rect.width - 1)
+            if top < rect.maxY {
+                canvas.put("no events yet", x: rect.x + 1, y: top, style: CellStyle(.dim), limit: rect.width - 1)
+            }
             return
         }
-        for (index, event) in events.prefix(max(0, rect.height - 1)).enumerated() {
-            canvas.put(line(event).padded(to: rect.width), x: rect.x, y: rect.y + 1 + index, style: style(event),
+        for (index, event) in events.prefix(max(0, rect.maxY - top)).enumerated() {
+            canvas.put(line(event, frame: frame).padded(to: rect.width), x: rect.x, y: top + index, style: style(event),
                        limit: rect.width)
         }
     }
 
     /// `12:03:04 hop 5  route-change  message`.
-    static func line(_ event: MonitorEvent) -> String {
+    static func line(_ event: MonitorEvent, frame: Frame? = nil) -> String {
         let hop = event.ttl.map { "hop \($0)".padded(to: 6) } ?? "path  "
-        return "\(Format.clock(event.time)) \(hop) \(event.kind.rawValue.padded(to: 12)) \(event.message)"
+        let message = frame?.show(text: event.message) ?? event.message
+        return "\(Format.clock(event.time)) \(hop) \(event.kind.rawValue.padded(to: 12)) \(message)"
     }
 
     static func style(_ event: MonitorEvent) -> CellStyle {

@@ -1,3 +1,4 @@
+import TracemapReport
 /// A colour of the TUI's palette. The terminal wrapper maps each to a curses colour pair; tests ignore them.
 public enum CellColor: UInt8, Sendable, Hashable, CaseIterable {
     case normal, green, yellow, red, magenta, cyan, blue, dim, land, accent
@@ -147,7 +148,8 @@ enum TextWidth {
     static func narrow(_ character: Character) -> Character {
         guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first else { return "?" }
         let value = scalar.value
-        if value < 0x20 || value == 0x7f { return "?" }
+        // Controls, bidi overrides and invisible format characters from hostile names never reach curses.
+        if Escaping.isUnsafe(scalar) { return "?" }
         if value < 0x300 { return character }
         return isWideOrCombining(value) ? "?" : character
     }

@@ -22,7 +22,8 @@ public enum Charts {
     static func level(_ value: Double, low: Double, high: Double, steps: Int) -> Int {
         guard high - low > 1e-9 else { return 0 }
         let fraction = (value - low) / (high - low)
-        return min(steps - 1, max(0, Int((fraction * Double(steps - 1)).rounded())))
+        guard fraction.isFinite else { return 0 }
+        return min(steps - 1, max(0, Int((min(1, max(0, fraction)) * Double(steps - 1)).rounded())))
     }
 
     /// A bar chart `height` rows tall of the newest `width` samples; each row of a bar holds eight levels
@@ -40,7 +41,8 @@ public enum Charts {
                 continue
             }
             let span = high - floor
-            let eighths = span > 0 ? max(1, Int(((sample - floor) / span * Double(height * 8)).rounded())) : 1
+            let scaled = span > 0 ? (sample - floor) / span * Double(height * 8) : 1
+            let eighths = scaled.isFinite ? max(1, Int(min(scaled, Double(height * 8)).rounded())) : 1
             for row in 0..<height {
                 let filled = eighths - row * 8
                 guard filled > 0 else { break }
@@ -66,14 +68,17 @@ public enum Charts {
         let count = high - low < 1e-9 ? 1 : buckets
         let step = count == 1 ? max(high - low, 1e-9) : (high - low) / Double(count)
         var counts = Array(repeating: 0, count: count)
-        for value in values { counts[min(count - 1, Int((value - low) / step))] += 1 }
+        for value in values {
+            let index = (value - low) / step
+            counts[index.isFinite ? min(count - 1, max(0, Int(min(index, Double(count))))) : 0] += 1
+        }
         return counts.enumerated().map { (low + Double($0.offset) * step, low + Double($0.offset + 1) * step, $0.element) }
     }
 
     /// A horizontal bar `width` columns at full scale, in eighths (U+2589…U+258F, U+2588).
     public static func bar(_ fraction: Double, width: Int, unicode: Bool = true) -> String {
         guard width > 0 else { return "" }
-        let eighths = Int((min(1, max(0, fraction)) * Double(width * 8)).rounded())
+        let eighths = fraction.isFinite ? Int((min(1, max(0, fraction)) * Double(width * 8)).rounded()) : 0
         if !unicode { return String(repeating: "#", count: (eighths + 4) / 8) }
         let partials: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var text = String(repeating: "█", count: eighths / 8)

@@ -74,7 +74,7 @@ enum DetailsPane {
         }
         if !events.isEmpty {
             line("Events of this hop", style: .bold)
-            for event in events { line(AlertsPane.line(event), style: AlertsPane.style(event)) }
+            for event in events { line(AlertsPane.line(event, frame: frame), style: AlertsPane.style(event)) }
         }
     }
 
@@ -82,7 +82,7 @@ enum DetailsPane {
         let info = frame.hostInfo[responder.address]
         var lines: [String] = []
         let share = String(format: "%.0f%% of replies", hop.share(of: responder))
-        lines.append("\(responder.address)  \(info?.hostname ?? "(no reverse name)")  \(share)")
+        lines.append("\(frame.show(responder.address))  \(info?.hostname.map { frame.show(name: $0) } ?? "(no reverse name)")  \(share)")
         var asn = "ASN: " + (info?.asn.map { "AS\($0.number)" } ?? "unknown")
         if let org = info?.asn?.organization { asn += " \(org)" }
         if let prefix = info?.asn?.prefix { asn += " (\(prefix))" }

@@ -1,4 +1,5 @@
 import Foundation
+import TracemapEnrich
 import TracemapModel
 import TracemapStats
 
@@ -29,6 +30,8 @@ public struct Frame: Sendable {
     public var notes: [String] = []
     /// Which of several watched targets this frame shows (1-based), and how many there are.
     public var target: (number: Int, of: Int)?
+    /// `--profile private`: every address and name on screen becomes its token (`host-3f2a9c`).
+    public var redactor: Redactor?
 
     public init(model: TUIModel, hostInfo: [IPAddress: HostInfo] = [:], now: Date = Date(), playback: Playback? = nil) {
         self.model = model
@@ -59,8 +62,36 @@ public struct Frame: Sendable {
 
     /// A responder as the table prints it: its name when names are on and one is known, else its address.
     func label(_ address: IPAddress, names: Bool) -> String {
-        if names, let name = hostInfo[address]?.hostname, !name.isEmpty { return name }
-        return address.description
+        if names, let name = hostInfo[address]?.hostname, !name.isEmpty { return show(name: name) }
+        return show(address)
+    }
+
+    /// An address as the screen shows it: itself, or its token under `--profile private`.
+    func show(_ address: IPAddress) -> String {
+        redactor?.token(for: address) ?? address.description
+    }
+
+    /// A host name as the screen shows it.
+    func show(name: String) -> String {
+        redactor?.token(for: name) ?? name
+    }
+
+    /// Free text that may hold addresses and the target's name (an event's message), redacted when asked: every
+    /// address the model knows, longest first, and the target's name.
+    func show(text: String) -> String {
+        guard let redactor else { return text }
+        var known = Set(hops.flatMap { $0.responders.keys })
+        known.insert(model.meta.target.address)
+        if let source = model.meta.source { known.insert(source) }
+        var literals = known.map { ($0.description, redactor.token(for: $0)) }
+        if IPAddress(model.meta.target.name) == nil {
+            literals.append((model.meta.target.name, redactor.token(for: model.meta.target.name)))
+        }
+        var result = text
+        for (literal, token) in literals.sorted(by: { $0.0.count > $1.0.count }) where !literal.isEmpty {
+            result = result.replacingOccurrences(of: literal, with: token)
+        }
+        return result
     }
 
     /// Whether the newest round reached the destination.
@@ -80,14 +111,16 @@ public struct Frame: Sendable {
 enum Format {
     /// 1:02:03 or 02:03.
     static func duration(_ seconds: TimeInterval) -> String {
-        let total = Int(seconds)
+        // A recording's times are someone else's numbers: clamp before converting (Int(1e300) traps).
+        let total = seconds.isFinite ? Int(min(max(seconds, 0), 1e12)) : 0
         let hours = total / 3600, minutes = total / 60 % 60, secs = total % 60
         return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%02d:%02d", minutes, secs)
     }
 
     /// Local wall-clock time of day, HH:MM:SS.
     static func clock(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970)
+        let seconds = date.timeIntervalSince1970
+        var time = time_t(seconds.isFinite ? min(max(seconds, -1e12), 1e12) : 0)
         var parts = tm()
         localtime_r(&time, &parts)
         return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)

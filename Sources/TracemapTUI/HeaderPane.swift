@@ -7,10 +7,10 @@ enum HeaderPane {
         let meta = frame.model.meta
         let arrow = state.unicode ? "→" : "->"
         // An imported trace was taken elsewhere: name its vantage point ("ripe-atlas probe 6012", "cloudflare FRA").
-        let source = meta.source?.description ?? meta.vantage.map { [$0.engine, $0.id].compactMap { $0 }
+        let source = meta.source.map { frame.show($0) } ?? meta.vantage.map { [$0.engine, $0.id].compactMap { $0 }
             .joined(separator: " ") } ?? "this host"
         let target = meta.target.name == meta.target.address.description
-            ? meta.target.name : "\(meta.target.name) (\(meta.target.address))"
+            ? frame.show(meta.target.address) : "\(frame.show(name: meta.target.name)) (\(frame.show(meta.target.address)))"
         let method = "\(meta.protocolKind.rawValue.uppercased()) \(meta.method.rawValue)"
         let status: (String, CellStyle)
         if let playback = frame.playback {

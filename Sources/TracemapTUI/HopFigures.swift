@@ -12,8 +12,8 @@ extension StatsView {
 
 enum TUIColumns {
     /// mtr's default columns, or the jitter columns its `j` key shows.
-    static func current(jitter: Bool) -> [HopColumn] {
-        HopColumn.columns(jitter ? HopColumn.jitterLetters : HopColumn.defaultLetters) ?? []
+    static func current(jitter: Bool, fields: String = HopColumn.defaultLetters) -> [HopColumn] {
+        HopColumn.columns(jitter ? HopColumn.jitterLetters : fields) ?? HopColumn.columns(HopColumn.defaultLetters) ?? []
     }
 
     /// A column's cell with one blank before it, so neighbours never run together ("100.0%" fills Loss%).

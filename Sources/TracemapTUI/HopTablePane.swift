@@ -64,7 +64,7 @@ enum HopTablePane {
 
     static func render(into canvas: inout Canvas, rect: Rect, frame: Frame, state: ViewState) {
         guard rect.height > 0 else { return }
-        let columns = TUIColumns.current(jitter: state.showJitter)
+        let columns = TUIColumns.current(jitter: state.showJitter, fields: state.fields)
         let layout = layout(width: rect.width, columns: columns)
         var header = " #  " + "Host".padded(to: layout.hostWidth) + " "
         if layout.asnWidth > 0 { header += "ASN".padded(to: layout.asnWidth) + " " }
@@ -84,8 +84,17 @@ enum HopTablePane {
             return
         }
         let selectedIndex = all.firstIndex(of: .hop(selected ?? 0)) ?? 0
-        let offset = max(0, min(selectedIndex - visible / 2, all.count - visible))
-        for (index, line) in all.dropFirst(offset).prefix(visible).enumerated() {
+        // When the rows do not fit, the last line says how many are hidden above and below (never a silent cut).
+        let slots = all.count > visible && visible >= 2 ? visible - 1 : visible
+        let offset = max(0, min(selectedIndex - slots / 2, all.count - slots))
+        if slots < visible {
+            let below = all.count - offset - slots
+            let up = state.unicode ? "↑" : "^", down = state.unicode ? "↓" : "v"
+            let text = "    \(offset > 0 ? "\(up) \(offset) more above  " : "")\(below > 0 ? "\(down) \(below) more below  " : "")"
+                + "(\(up)\(down) select)"
+            canvas.put(text.padded(to: rect.width), x: rect.x, y: rect.y + visible, style: CellStyle(.dim), limit: rect.width)
+        }
+        for (index, line) in all.dropFirst(offset).prefix(slots).enumerated() {
             let y = rect.y + 1 + index
             switch line {
             case .hop(let ttl):

@@ -47,9 +47,22 @@ public struct ReplayPlayer: Sendable {
 
     /// Reads a recording file through the monitor's reader; unreadable lines are skipped (a killed writer
     /// leaves at most a torn last line), a file without a header is refused.
+    /// The first line must be a header (anything else is not a recording: read no further), and a fatal problem
+    /// (an overlong line, an unknown schema version, a read error) is refused with its line.
     public init(path: String, windowRounds: Int = 60) throws {
         let reader = try RecordingReader(path: path)
-        let (lines, _) = reader.readAll()
+        var lines: [RecordingLine] = []
+        for entry in reader {
+            switch entry {
+            case .success(let line):
+                if lines.isEmpty, case .header = line {} else if lines.isEmpty {
+                    throw TUIInputError(description: "no header line: not a tracemap recording")
+                }
+                lines.append(line)
+            case .failure(let problem):
+                if problem.fatal || lines.isEmpty { throw TUIInputError(description: problem.description) }
+            }
+        }
         try self.init(lines: lines, windowRounds: windowRounds)
     }
 

@@ -24,8 +24,12 @@ public enum ScreenRenderer {
     /// The hop table on top, sized to its rows; below it the map (left) and alerts (right), either of which may
     /// take the whole width when the other is hidden.
     static func renderMain(into canvas: inout Canvas, body: Rect, frame: Frame, state: ViewState) {
-        let lower = state.showMap || state.showAlerts
         let tableRows = HopTablePane.lines(frame).count + 1
+        if body.height < smallBodyHeight {
+            renderSmall(into: &canvas, body: body, frame: frame, state: state, tableRows: tableRows)
+            return
+        }
+        let lower = state.showMap || state.showAlerts
         let tableHeight = lower ? min(max(tableRows, 4), max(4, body.height * 11 / 20)) : body.height
         HopTablePane.render(into: &canvas, rect: Rect(x: body.x, y: body.y, width: body.width, height: tableHeight),
                             frame: frame, state: state)
@@ -48,6 +52,29 @@ public enum ScreenRenderer {
             MapPane.render(into: &canvas, rect: bottom, frame: frame, state: state)
         } else {
             AlertsPane.render(into: &canvas, rect: bottom, frame: frame, state: state)
+        }
+    }
+
+    /// Below this many body rows the map cannot show a useful picture next to the hops.
+    static let smallBodyHeight = 16
+
+    /// A short screen: the hops come first (scrolling, with a line saying how many are hidden); below them the
+    /// alerts pane keeps its title and the newest events; the map only when everything else fits.
+    static func renderSmall(into canvas: inout Canvas, body: Rect, frame: Frame, state: ViewState, tableRows: Int) {
+        let alertsHeight = state.showAlerts ? min(3, max(0, body.height - 4)) : 0
+        var tableHeight = body.height - alertsHeight
+        let mapFits = state.showMap && tableRows + alertsHeight + 6 <= body.height
+        if mapFits { tableHeight = tableRows }
+        HopTablePane.render(into: &canvas, rect: Rect(x: body.x, y: body.y, width: body.width, height: tableHeight),
+                            frame: frame, state: state)
+        if mapFits {
+            MapPane.render(into: &canvas, rect: Rect(x: body.x, y: body.y + tableHeight, width: body.width,
+                                                     height: body.height - tableHeight - alertsHeight),
+                           frame: frame, state: state)
+        }
+        if alertsHeight > 0 {
+            AlertsPane.render(into: &canvas, rect: Rect(x: body.x, y: body.maxY - alertsHeight, width: body.width,
+                                                        height: alertsHeight), frame: frame, state: state)
         }
     }
 

@@ -16,7 +16,14 @@ public struct StaticHostInfo: HostInfoProvider {
     }
 
     public init(path: String, fallback: (any HostInfoProvider)? = nil) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // At most 16 MiB: `--hosts /dev/zero` must not read forever.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw TUIInputError(description: "\(path): \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        let limit = 16 << 20
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else { throw TUIInputError(description: "\(path): larger than 16 MiB") }
         let table = try TracemapJSON.decoder().decode([String: HostInfo].self, from: data)
         var hosts: [IPAddress: HostInfo] = [:]
         for (text, info) in table {

@@ -1,6 +1,8 @@
 import Foundation
+import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
+import TracemapReport
 
 /// Where host names, ASNs and locations come from: the `Enricher` in the real program, a table in tests.
 /// An implementation must answer at once with what it knows (a frame never waits for DNS).
@@ -20,6 +22,10 @@ public struct TUIOptions: Sendable, Hashable {
     public var showNames = true
     /// Rounds in the rolling window (`w`).
     public var windowRounds = 60
+    /// The statistics columns by mtr letter (`-o`).
+    public var fields = HopColumn.defaultLetters
+    /// `--profile private`: addresses and names on screen replaced by per-run tokens, as in `trace`.
+    public var redact = false
 
     public init() {}
 
@@ -63,13 +69,17 @@ public final class TUIApp {
     private var lastSecond = 0
     private var tasks: [Task<Void, Never>] = []
     private let wakeups = Wakeups()
+    /// One redactor for the session, so a token stays the same from frame to frame.
+    private let redactor: Redactor?
 
     private init(source: Source, models: [TUIModel], enricher: (any HostInfoProvider)?, options: TUIOptions) {
         self.source = source
         self.models = models
         self.enricher = enricher
         self.options = options
+        redactor = options.redact ? Redactor() : nil
         state.showNames = options.showNames
+        state.fields = options.fields
     }
 
     /// Runs the TUI over live monitors (which it starts), one per target, until `q` or a signal. A monitor's
@@ -145,11 +155,13 @@ public final class TUIApp {
             var frame = Frame(model: model, hostInfo: hostInfo, now: Date())
             frame.notes = notes
             frame.target = (current + 1, monitors.count)
+            frame.redactor = redactor
             return frame
         case .replay(let player):
             var frame = Frame(model: model, hostInfo: hostInfo, now: player.model.lastRoundAt ?? Date(),
                               playback: player.playback)
             frame.notes = notes
+            frame.redactor = redactor
             return frame
         }
     }
@@ -229,6 +241,8 @@ public final class TUIApp {
 
     private func receive(_ snapshot: MonitorSnapshot, target: Int) {
         models[target].apply(snapshot)
+        // A recording that fails shows at once, with the enrichment notes (and again after the screen is gone).
+        if let problem = snapshot.recordingError, !notes.contains(problem) { notes.append(problem) }
         if target == current { dirty = true; wakeups.wake() }
     }
 
@@ -250,7 +264,8 @@ public final class TUIApp {
             for (address, rtt) in wanted { found[address] = await enricher.info(for: address, rtt: rtt) }
             let warnings = await enricher.warnings
             guard let self else { return }
-            if warnings != self.notes { self.notes = warnings; self.dirty = true }
+            let kept = self.notes.filter { $0.hasPrefix("cannot write recording") }
+            if warnings + kept != self.notes { self.notes = warnings + kept; self.dirty = true }
             if found != self.hostInfo.filter({ found[$0.key] != nil }) { self.dirty = true }
             if self.dirty { self.wakeups.wake() }
             self.hostInfo.merge(found) { $1 }

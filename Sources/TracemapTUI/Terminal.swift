@@ -28,10 +28,22 @@ public final class Terminal {
     public init(color: Bool, forceASCII: Bool = false) throws {
         setlocale(LC_ALL, "")
         unicode = !forceASCII && tm_codeset_is_utf8() != 0
+        // The restore is armed before curses touches the terminal: a trap from here on still gives it back.
+        tm_arm_terminal_restore()
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? "unset"
         // newterm, unlike initscr, returns NULL instead of exiting when TERM is unknown.
         guard let screen = tm_newterm_stdio() else {
-            throw TerminalError(description: "cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset") unknown to terminfo?)")
+            tm_disarm_terminal_restore()
+            throw TerminalError(description: "cannot open the terminal (TERM=\(term.escapedForTerminal) unknown to terminfo?)")
         }
+        guard tm_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            tm_disarm_terminal_restore()
+            throw TerminalError(description: "TERM=\(term.escapedForTerminal) cannot move the cursor, so the TUI cannot draw; "
+                                + "set TERM (e.g. TERM=xterm-256color) or use `tracemap watch`")
+        }
+        tm_learn_reset_sequence()
         self.screen = screen
         active = true
         let window = tm_stdscr()
@@ -59,6 +71,7 @@ public final class Terminal {
         active = false
         curs_set(1)
         endwin()
+        tm_disarm_terminal_restore()
         if let screen { delscreen(screen) }
         screen = nil
     }

@@ -1,3 +1,5 @@
+import TracemapReport
+
 /// What the user chose to see: everything the keys change, nothing the data decides.
 public struct ViewState: Sendable, Hashable {
     public enum Screen: Sendable, Hashable { case main, details, help }
@@ -6,6 +8,8 @@ public struct ViewState: Sendable, Hashable {
     /// The selected hop's TTL (nil before any hop exists: the first hop is then selected).
     public var selectedTTL: Int?
     public var showJitter = false
+    /// The statistics columns by mtr letter (`-o`); `j` swaps them for the jitter columns.
+    public var fields = HopColumn.defaultLetters
     public var rolling = false
     public var showNames = true
     public var showMap = true

@@ -325,7 +325,7 @@ private struct ResourceUse {
 /// Progress lines written whole as they happen, from any task (stdout to a pipe is otherwise block-buffered).
 private struct ProgressOutput: Sendable {
     func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        print(text)
     }
 }
 

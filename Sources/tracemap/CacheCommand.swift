@@ -38,9 +38,9 @@ struct CacheCommand: AsyncParsableCommand {
             // Asking for statistics never creates a cache.
             guard FileManager.default.fileExists(atPath: path) else {
                 if json {
-                    print(try TracemapJSON.line(CacheReport(path: path, exists: false, kinds: [:])))
+                    Output.line(try TracemapJSON.line(CacheReport(path: path, exists: false, kinds: [:])))
                 } else {
-                    print("no cache at \(path) yet")
+                    Output.line("no cache at \(path) yet")
                 }
                 return
             }
@@ -53,7 +53,7 @@ struct CacheCommand: AsyncParsableCommand {
             }
             let report = CacheReport(path: path, exists: true,
                                      kinds: Dictionary(uniqueKeysWithValues: stats.map { ($0.key.rawValue, $0.value) }))
-            print(json ? try TracemapJSON.line(report) : report.table)
+            Output.line(json ? try TracemapJSON.line(report) : report.table)
         }
     }
 
@@ -66,18 +66,18 @@ struct CacheCommand: AsyncParsableCommand {
         func run() throws {
             let path = location.file
             guard FileManager.default.fileExists(atPath: path) else {
-                print("no cache at \(path); nothing to clear")
+                Output.line("no cache at \(path); nothing to clear")
                 return
             }
             do {
                 try LookupCache(directory: location.resolved).clear()
-                print("cleared \(path)")
+                Output.line("cleared \(path)")
             } catch let error where error.isCorruption {
                 // A damaged file holds nothing worth keeping: clearing it is deleting it.
                 for suffix in ["", "-wal", "-shm", "-journal"] {
                     try? FileManager.default.removeItem(atPath: path + suffix)
                 }
-                print("removed unreadable cache \(path) (\(error.message))")
+                Output.line("removed unreadable cache \(path) (\(error.message))")
             } catch {
                 throw CommandFailure(message: "cannot clear cache \(path): \(error.message)", status: .badInput)
             }

@@ -18,10 +18,10 @@ struct DemoCommand: AsyncParsableCommand {
             and the files are removed when the demo ends, by q, Ctrl-C or SIGTERM.
             """)
 
-    @Option(help: "Seconds each phase of the incident lasts.")
+    @Option(parsing: .unconditional, help: "Seconds each phase of the incident lasts.")
     var phase: Double = 20
 
-    @Option(help: "Seconds between the starts of two rounds.")
+    @Option(parsing: .unconditional, help: "Seconds between the starts of two rounds.")
     var interval: Double = 0.5
 
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).")
@@ -31,8 +31,8 @@ struct DemoCommand: AsyncParsableCommand {
     var ascii = false
 
     func validate() throws {
-        if !(phase >= 2) { throw ValidationError("--phase must be at least 2 seconds") }
-        if !(interval > 0) { throw ValidationError("--interval must be above 0") }
+        try OptionCheck.number(phase, "--phase", 2...3600, unit: "s")
+        try OptionCheck.number(interval, "--interval", 0.01...60, unit: "s")
     }
 
     func run() async throws {

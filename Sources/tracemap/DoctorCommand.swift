@@ -45,9 +45,9 @@ struct DoctorCommand: ParsableCommand {
                      + "charset \(codeset)\(codeset == "UTF-8" ? "" : " (the map falls back to ASCII; set LANG=C.UTF-8)")")
         lines += geoIPStatus()
         lines.append(configStatus())
-        print(lines.joined(separator: "\n"))
+        Output.line(lines.joined(separator: "\n"))
         let canTrace = checks.contains { $0.available }
-        print(canTrace ? "tracing     possible" : "tracing     impossible: run as root, `sudo setcap cap_net_raw+ep "
+        Output.line(canTrace ? "tracing     possible" : "tracing     impossible: run as root, `sudo setcap cap_net_raw+ep "
               + "$(command -v tracemap)`, or allow ping sockets (net.ipv4.ping_group_range)")
         if !canTrace { throw ExitCode(ExitStatus.noPermission.rawValue) }
     }

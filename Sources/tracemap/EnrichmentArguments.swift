@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TracemapEnrich
 import TracemapModel
+import TracemapReport
 
 /// Who and where each hop is: the enrichment options `trace`, `watch` and `tui` share.
 struct EnrichmentArguments: ParsableArguments {
@@ -26,6 +27,13 @@ struct EnrichmentArguments: ParsableArguments {
         options.geoDatabasePath = geoDatabase
         options.asnDatabasePath = asnDatabase
         OpenDatabases.open(for: options)
+    }
+
+    /// Refuses a database the user named that cannot be read (exit 6, one line), before anything is probed.
+    func checkDatabases() throws {
+        if let problem = NamedDatabases.problem(geoPath: geoDatabase, asnPath: asnDatabase) {
+            throw CommandFailure(message: Escaping.terminal(problem), status: .badInput)
+        }
     }
 
     /// The enricher for these options; `noReverseDNS` is `-n`, which wins over the profile.

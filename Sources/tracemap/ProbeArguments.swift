@@ -3,6 +3,7 @@ import Foundation
 import TracemapModel
 import TracemapNet
 import TracemapProbe
+import TracemapReport
 
 /// The probe options every probing command shares (`trace`, `watch`, `tui`); names follow NextTrace and mtr.
 struct ProbeArguments: ParsableArguments {
@@ -21,20 +22,20 @@ struct ProbeArguments: ParsableArguments {
     @Flag(name: [.customShort("U"), .customLong("udp")], help: "Same as -P udp.")
     var udp = false
 
-    @Option(name: [.customShort("p"), .customLong("port")], help: "Destination port (UDP default 33434, TCP 80).")
-    var port: UInt16?
+    @Option(name: [.customShort("p"), .customLong("port")], parsing: .unconditional, help: "Destination port (UDP default 33434, TCP 80).")
+    var port: Int?
 
-    @Option(name: [.customShort("f"), .customLong("first")], help: "First TTL.")
+    @Option(name: [.customShort("f"), .customLong("first")], parsing: .unconditional, help: "First TTL.")
     var first = 1
 
-    @Option(name: [.customShort("m"), .customLong("max-hops")], help: "Largest TTL probed.")
+    @Option(name: [.customShort("m"), .customLong("max-hops")], parsing: .unconditional, help: "Largest TTL probed.")
     var maxHops = 30
 
-    @Option(name: .customLong("psize"), help: "Size of each probe's IP packet in bytes.")
+    @Option(name: .customLong("psize"), parsing: .unconditional, help: "Size of each probe's IP packet in bytes.")
     var packetSize: Int?
 
-    @Option(name: .customLong("tos"), help: "IP TOS byte / IPv6 traffic class.")
-    var tos: UInt8 = 0
+    @Option(name: .customLong("tos"), parsing: .unconditional, help: "IP TOS byte / IPv6 traffic class.")
+    var tos = 0
 
     @Option(name: [.customShort("s"), .customLong("source")], help: "Source address.")
     var source: String?
@@ -42,10 +43,10 @@ struct ProbeArguments: ParsableArguments {
     @Option(name: [.customShort("D"), .customLong("dev")], help: "Send through this network device.")
     var device: String?
 
-    @Option(name: .customLong("timeout"), help: "Longest wait for one reply, in milliseconds.")
+    @Option(name: .customLong("timeout"), parsing: .unconditional, help: "Longest wait for one reply, in milliseconds.")
     var timeout: Double = 1000
 
-    @Option(name: .customLong("flows"), help: "Distinct Paris flows per TTL (shows ECMP branches).")
+    @Option(name: .customLong("flows"), parsing: .unconditional, help: "Distinct Paris flows per TTL (shows ECMP branches).")
     var flows = 1
 
     @Flag(name: [.customShort("n"), .customLong("no-rdns")], help: "Do not resolve hop names.")
@@ -61,22 +62,70 @@ struct ProbeArguments: ParsableArguments {
             throw ValidationError("choose one protocol: -P, -T or -U")
         }
         if let source, IPAddress(source) == nil { throw ValidationError("--source is not an IP address: \(source)") }
+        if let port { try OptionCheck.integer(port, "--port", 1...65535) }
+        try OptionCheck.integer(first, "--first", 1...255)
+        try OptionCheck.integer(maxHops, "--max-hops", first...255)
+        if let packetSize { try OptionCheck.integer(packetSize, "--psize", 28...9000, unit: "bytes") }
+        try OptionCheck.integer(tos, "--tos", 0...255)
+        try OptionCheck.number(timeout, "--timeout", 1...60_000, unit: "ms")
+        try OptionCheck.integer(flows, "--flows", 1...16)
+    }
+
+    /// Refuses a `--source` that is not an address of this machine (the header would claim it, the kernel would
+    /// send from another): binding a UDP socket to it fails with EADDRNOTAVAIL.
+    func checkSourceIsLocal() throws {
+        guard let source, let address = IPAddress(source) else { return }
+        if let problem = localAddressProblem(address) {
+            throw CommandFailure(message: "--source \(source) \(problem)", status: .usage)
+        }
     }
 
     /// The engine's option struct, before per-command settings (queries, pacing) are added.
     var probeOptions: ProbeOptions {
         var options = ProbeOptions()
         options.protocolKind = tcp ? .tcp : udp ? .udp : protocolKind ?? .icmp
-        options.port = port
+        options.port = port.map { UInt16(clamping: $0) }
         options.firstTTL = first
         options.maxHops = maxHops
         options.packetSize = packetSize
-        options.tos = tos
+        options.tos = UInt8(clamping: tos)
         options.source = source.flatMap(IPAddress.init)
         options.device = device
         options.timeout = timeout
         options.flows = flows
         return options
+    }
+}
+
+/// How many probes a round sends and how fast, and which columns show: `trace` and `tui` share these.
+struct QueryArguments: ParsableArguments {
+    @Option(name: [.customShort("q"), .customLong("queries")], parsing: .unconditional,
+            help: "Probes per TTL (trace: 3; tui: per round, 1).")
+    var queries: Int?
+
+    @Option(name: .customLong("parallel-requests"), parsing: .unconditional, help: "Most probes in flight at once.")
+    var parallelRequests = 18
+
+    @Option(name: [.customShort("z"), .customLong("send-time")], parsing: .unconditional,
+            help: "Milliseconds between two probes.")
+    var sendTime: Double = 0
+
+    @Option(name: [.customShort("o"), .customLong("fields")],
+            help: "Statistics columns by mtr letter (L S N A B W V D R E P J M X I).")
+    var fields = HopColumn.defaultLetters
+
+    func validate() throws {
+        if let queries { try OptionCheck.integer(queries, "--queries", 1...10) }
+        try OptionCheck.integer(parallelRequests, "--parallel-requests", 1...255)
+        try OptionCheck.number(sendTime, "--send-time", 0...60_000, unit: "ms")
+        if HopColumn.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
+    }
+
+    /// Sets the options' pacing; `defaultQueries` when `-q` was not given.
+    func apply(to options: inout ProbeOptions, defaultQueries: Int) {
+        options.queries = queries ?? defaultQueries
+        options.parallelRequests = parallelRequests
+        options.sendInterval = sendTime
     }
 }
 
@@ -89,6 +138,7 @@ extension ProbeSetupError {
 /// Resolves and opens a prober per target, then gives up privileges once every socket is open.
 func openProbers(_ hosts: [String], arguments: ProbeArguments,
                  options: ProbeOptions) throws -> [any PathProber] {
+    try arguments.checkSourceIsLocal()
     var probers: [any PathProber] = []
     for host in hosts {
         do throws(ProbeSetupError) {
@@ -100,7 +150,11 @@ func openProbers(_ hosts: [String], arguments: ProbeArguments,
             throw error.failure
         }
     }
-    Privileges.drop()
+    do throws(PrivilegeDropError) {
+        try Privileges.drop()
+    } catch {
+        throw CommandFailure(message: error.description, status: .noPermission)
+    }
     return probers
 }
 
@@ -144,4 +198,32 @@ struct TargetArguments: ParsableArguments {
         }
         return names
     }
+}
+
+/// Why `address` cannot be a source address here, or nil when a UDP socket can bind to it (plain syscalls: this
+/// check at the edge needs nothing of the probe engine's sockets).
+private func localAddressProblem(_ address: IPAddress) -> String? {
+    let descriptor = socket(address.family.addressFamily, Int32(SOCK_DGRAM.rawValue), 0)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    let result: Int32
+    if address.family == .v4 {
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        withUnsafeMutableBytes(of: &socketAddress.sin_addr) { $0.copyBytes(from: address.bytes) }
+        result = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    } else {
+        var socketAddress = sockaddr_in6()
+        socketAddress.sin6_family = sa_family_t(AF_INET6)
+        withUnsafeMutableBytes(of: &socketAddress.sin6_addr) { $0.copyBytes(from: address.bytes) }
+        result = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+    }
+    guard result != 0 else { return nil }
+    let code = errno
+    return code == EADDRNOTAVAIL ? "is not an address of this machine"
+        : "cannot be used: \(String(cString: strerror(code)))"
 }

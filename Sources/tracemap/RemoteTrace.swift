@@ -128,7 +128,7 @@ struct RemoteTrace {
         var firstMeasurement: String?
         for host in hosts {
             var request = GlobalpingRequest(locations: locations, limitPerLocation: remote.limit ?? 1, target: host,
-                                            protocolName: protocolName, port: probe.port.map(Int.init),
+                                            protocolName: protocolName, port: probe.port,
                                             ipVersion: probe.ipv4 ? 4 : probe.ipv6 ? 6 : nil, packets: queries)
             // Later targets run on exactly the probes of the first measurement, so rows compare like with like.
             request.reuseProbesOf = firstMeasurement
@@ -162,7 +162,7 @@ struct RemoteTrace {
             request.packets = queries
             request.maxHops = probe.maxHops
             request.firstHop = probe.first
-            request.port = probe.port.map(Int.init)
+            request.port = probe.port
             let results = try await client.run(request, progress: session.progress)
             traces += try session.atlasTraces(results)
             if let scheduled = results.probesScheduled, results.resultCount < scheduled {
@@ -186,7 +186,7 @@ struct RemoteTrace {
         request.packetsPerTTL = queries
         request.maxTTL = probe.maxHops
         request.waitTime = max(1, min(5, Int((probe.timeout / 1000).rounded(.up))))
-        request.port = probe.port.map(Int.init)
+        request.port = probe.port
         let client = CloudflareClient(http: session.http, baseURL: session.settings.cloudflareURL,
                                       token: session.settings.cloudflareToken,
                                       account: session.settings.cloudflareAccount)

@@ -46,7 +46,7 @@ struct RemoteWatch {
             .filter { !$0.isEmpty }
         let kind = probe.tcp ? ProbeProtocol.tcp : probe.udp ? .udp : probe.protocolKind ?? .icmp
         var request = GlobalpingRequest(locations: locations, limitPerLocation: remote.limit ?? 1, target: host,
-                                        protocolName: kind.rawValue.uppercased(), port: probe.port.map(Int.init),
+                                        protocolName: kind.rawValue.uppercased(), port: probe.port,
                                         ipVersion: probe.ipv4 ? 4 : probe.ipv6 ? 6 : nil, packets: 1)
         let first: GlobalpingMeasurement
         let traces: [ImportedTrace]

@@ -17,14 +17,19 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var input: ImportArguments
 
-    @Option(help: "Playback speed (0.25 … 64).")
+    @Option(parsing: .unconditional, help: "Playback speed (0.25 … 64).")
     var speed: Double = 1
 
-    @Option(help: "Open paused at this round (a number past the end opens at the end).")
+    @Option(parsing: .unconditional, help: "Open paused at this round (a number past the end opens at the end).")
     var at: Int?
 
     @Option(help: "Which trace of a file of several (number from 1, or label).")
     var trace: String?
+
+    func validate() throws {
+        try OptionCheck.number(speed, "--speed", 0.25...64)
+        if let at { try OptionCheck.integer(at, "--at", 0...Int(Int32.max), unit: "rounds") }
+    }
 
     @Argument(help: "The recording or trace file.")
     var file: String

@@ -4,6 +4,7 @@ import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
+import TracemapReport
 import TracemapTUI
 
 /// Terminal options shared by `tui` and `replay`.
@@ -14,7 +15,7 @@ struct TUIArguments: ParsableArguments {
     @Flag(help: "Plain ASCII: no braille map, no block characters (automatic under a non-UTF-8 locale).")
     var ascii = false
 
-    @Option(help: "Rounds in the rolling window the `w` key switches to.")
+    @Option(parsing: .unconditional, help: "Rounds in the rolling window the `w` key switches to.")
     var window = 60
 
     @OptionGroup var enrichment: EnrichmentArguments
@@ -23,28 +24,32 @@ struct TUIArguments: ParsableArguments {
                                valueName: "file"))
     var hosts: String?
 
-    func tuiOptions(showNames: Bool) -> TUIOptions {
+    func tuiOptions(showNames: Bool, fields: String = HopColumn.defaultLetters) -> TUIOptions {
         var options = TUIOptions()
         options.color = TUIOptions.colorAllowed(noColorFlag: noColor)
         options.forceASCII = ascii
         options.showNames = showNames
         options.windowRounds = window
+        options.fields = fields
+        options.redact = enrichment.profile == .private
         return options
     }
 
     /// Host names, ASNs and locations for the hops: the `--hosts` file first, then the enricher.
     func enricher(reverseDNS: Bool) throws -> (any HostInfoProvider)? {
+        try enrichment.checkDatabases()
         let enricher = enrichment.makeEnricher(noReverseDNS: !reverseDNS)
         guard let hosts else { return enricher }
         do {
             return try StaticHostInfo(path: hosts, fallback: enricher)
         } catch {
-            throw CommandFailure(message: "cannot read --hosts \(hosts): \(error)", status: .badInput)
+            throw CommandFailure(message: Escaping.terminal("cannot read --hosts \(hosts): \(error)", limit: 400),
+                                 status: .badInput)
         }
     }
 
     func validate() throws {
-        if window < 1 { throw ValidationError("--window must be at least 1 round") }
+        try OptionCheck.integer(window, "--window", 1...100_000, unit: "rounds")
     }
 }
 
@@ -59,14 +64,15 @@ func requireTerminal() throws {
 /// Runs a replay in the TUI: shared by `tui --replay` and `replay`.
 func runReplay(path: String, arguments: TUIArguments, speed: Double, at position: Int?,
                input: ImportArguments? = nil, trace: String? = nil) async throws {
+    try arguments.enrichment.checkDatabases()
     var player = try replayPlayer(path: path, windowRounds: arguments.window, input: input, trace: trace)
+    let provider = try arguments.enricher(reverseDNS: true)
     try requireTerminal()
     player.speed = speed
     if let position {
         player.seek(to: position)
         player.playing = false
     }
-    let provider = try arguments.enricher(reverseDNS: true)
     let status: ExitStatus
     do {
         status = try await TUIApp.runReplay(player: player, enricher: provider,
@@ -89,9 +95,11 @@ struct TUICommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var probe: ProbeArguments
+    @OptionGroup var queries: QueryArguments
     @OptionGroup var display: TUIArguments
 
-    @Option(help: "Seconds between the starts of two rounds.")
+    @Option(name: [.customShort("i"), .customLong("interval")], parsing: .unconditional,
+            help: "Seconds between the starts of two rounds.")
     var interval: Double = 1
 
     @Option(help: "Also write a JSON Lines recording (as `watch --record`) to this file.")
@@ -100,7 +108,7 @@ struct TUICommand: AsyncParsableCommand {
     @Option(help: "Replay a `watch --record` / `tui --record` recording instead of probing.")
     var replay: String?
 
-    @Option(help: "Replay speed (0.25 … 64).")
+    @Option(parsing: .unconditional, help: "Replay speed (0.25 … 64).")
     var speed: Double = 1
 
     @Option(name: .customLong("targets"), help: "Read hosts from this file, one per line (# starts a comment).")
@@ -114,7 +122,8 @@ struct TUICommand: AsyncParsableCommand {
         if replay == nil && !live { throw ValidationError("give a host, or --replay FILE") }
         if replay != nil && live { throw ValidationError("give hosts or --replay FILE, not both") }
         if replay != nil && record != nil { throw ValidationError("--record records a live session, not a replay") }
-        if !(interval > 0) { throw ValidationError("--interval must be above 0") }
+        try OptionCheck.number(interval, "--interval", 0.001...86_400, unit: "s")
+        try OptionCheck.number(speed, "--speed", 0.25...64)
     }
 
     func run() async throws {
@@ -122,23 +131,24 @@ struct TUICommand: AsyncParsableCommand {
             try await runReplay(path: replay, arguments: display, speed: speed, at: nil)
             return
         }
+        try display.enrichment.checkDatabases()
         try requireTerminal()
         let hosts = try TargetArguments(targetsFile: targetsFile, hosts: hosts).all()
         var monitorOptions = MonitorOptions()
-        monitorOptions.interval = .milliseconds(Int64(interval * 1000))
+        monitorOptions.interval = OptionCheck.seconds(interval)
         monitorOptions.window = display.window
         if let problem = monitorOptions.problem { throw CommandFailure(message: problem, status: .usage) }
         var options = probe.probeOptions
-        options.queries = 1
+        queries.apply(to: &options, defaultQueries: 1)
         let probers = try openProbers(hosts, arguments: probe, options: options)
         var writers: [RecordingWriter] = []
         var monitors: [Monitor] = []
-        for prober in probers {
+        let paths = record.map { WatchCommand.paths($0, for: probers.map(\.target)) } ?? []
+        for (index, prober) in probers.enumerated() {
             var writer: RecordingWriter?
-            if let record {
+            if !paths.isEmpty {
                 do {
-                    writer = try RecordingWriter(path: probers.count == 1 ? record
-                                                 : WatchCommand.path(record, for: prober.target))
+                    writer = try RecordingWriter(path: paths[index])
                 } catch {
                     throw CommandFailure(message: "\(error)", status: .badInput)
                 }
@@ -151,9 +161,17 @@ struct TUICommand: AsyncParsableCommand {
         let status: ExitStatus
         do {
             status = try await TUIApp.runLive(monitors: monitors, enricher: provider,
-                                              options: display.tuiOptions(showNames: !probe.noReverseDNS))
+                                              options: display.tuiOptions(showNames: !probe.noReverseDNS,
+                                                                          fields: queries.fields))
         } catch {
             throw CommandFailure(message: "\(error)", status: .terminal)
+        }
+        // A recording that could not be written is said after the screen is gone, as `watch` does (exit 74).
+        for monitor in monitors {
+            if let problem = await monitor.snapshot.recordingError {
+                writers.forEach { $0.close() }
+                throw CommandFailure(message: problem, status: .outputFailed)
+            }
         }
         if status != .success {
             writers.forEach { $0.close() }

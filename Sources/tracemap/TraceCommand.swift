@@ -24,21 +24,11 @@ struct TraceCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Remote vantage points (need internet access)") var remote: RemoteArguments
 
-    @Option(name: [.customShort("q"), .customLong("queries")], help: "Probes per TTL.")
-    var queries = 3
+    @OptionGroup var queries: QueryArguments
 
-    @Option(name: .customLong("parallel-requests"), help: "Most probes in flight at once.")
-    var parallelRequests = 18
-
-    @Option(name: [.customShort("z"), .customLong("send-time")], help: "Milliseconds between two probes.")
-    var sendTime: Double = 0
-
-    @Option(name: [.customShort("i"), .customLong("ttl-time")], help: "Milliseconds between the first probes of two TTLs.")
+    @Option(name: [.customShort("i"), .customLong("ttl-time")], parsing: .unconditional,
+            help: "Milliseconds between the first probes of two TTLs.")
     var ttlTime: Double = 0
-
-    @Option(name: [.customShort("o"), .customLong("fields")],
-            help: "Statistics columns by mtr letter (L S N A B W V D R E P J M X I).")
-    var fields = HopColumn.defaultLetters
 
     @Flag(help: "Print the trace as JSON (schema in README).")
     var json = false
@@ -60,20 +50,19 @@ struct TraceCommand: AsyncParsableCommand {
 
     mutating func validate() throws {
         if [json, csv, raw].filter({ $0 }).count > 1 { throw ValidationError("choose one of --json, --csv, --raw") }
-        if HopColumn.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
+        try OptionCheck.number(ttlTime, "--ttl-time", 0...60_000, unit: "ms")
     }
 
     func run() async throws {
         if remote.isRequested {
-            return try await RemoteTrace(remote: remote, probe: probe, queries: queries, hosts: try targets.all(),
-                                         fields: fields, json: json, otherFormat: csv || raw, write: write,
+            return try await RemoteTrace(remote: remote, probe: probe, queries: queries.queries ?? 3,
+                                         hosts: try targets.all(), fields: queries.fields, json: json, otherFormat: csv || raw, write: write,
                                          enrichment: enrichment).run()
         }
         var options = probe.probeOptions
-        options.queries = queries
-        options.parallelRequests = parallelRequests
-        options.sendInterval = sendTime
+        queries.apply(to: &options, defaultQueries: 3)
         options.ttlInterval = ttlTime
+        try enrichment.checkDatabases()
         let hosts = try targets.all()
         let probers = try openProbers(hosts, arguments: probe, options: options)
         let plan = RoundPlan(ttls: options.firstTTL...options.maxHops, queries: options.queries,
@@ -91,13 +80,13 @@ struct TraceCommand: AsyncParsableCommand {
         }
         var documents: [TraceDocument] = []
         var output = ""
-        let columns = HopColumn.columns(fields) ?? []
+        let columns = HopColumn.columns(queries.fields) ?? []
         let enricher = enrichment.makeEnricher(noReverseDNS: probe.noReverseDNS)
         let responders = Array(Set(results.flatMap { $0.1.probes.compactMap { $0.reply?.responder } }))
         // Lookups start only now, after the probes: they can never delay one. A slow resolver costs at most this.
         let info = await enricher.resolve(responders, timeout: .milliseconds(1500))
         for warning in await enricher.warnings {
-            FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
+            Output.error("warning: \(Escaping.terminal(warning))")
         }
         for (index, finished, started) in results {
             let prober = probers[index]
@@ -108,8 +97,13 @@ struct TraceCommand: AsyncParsableCommand {
             statistics.record(round)
             let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                                  options: options, startedAt: started, endedAt: round.endedAt)
-            let naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info,
+            var naming = TraceRenderer.Naming(showNames: !probe.noReverseDNS, info: info,
                                               origin: enrichment.origin?.location)
+            if let redactor = enricher.redactor {
+                // Tokens replace addresses and names before the layout, so columns stay aligned.
+                naming.addressText = { redactor.token(for: $0) }
+                naming.nameText = { name in IPAddress(name).map { redactor.token(for: $0) } ?? redactor.token(for: name) }
+            }
             if write != nil, !json {
                 documents.append(TraceDocument(meta: meta, statistics: statistics, probes: round.probes, info: info,
                                                origin: enrichment.origin?.location))
@@ -121,7 +115,7 @@ struct TraceCommand: AsyncParsableCommand {
                 let text = TraceRenderer.csv(meta: meta, statistics: statistics, columns: columns, naming: naming)
                 output += index == 0 ? text : String(text.drop { $0 != "\n" }.dropFirst())
             } else if raw {
-                output += TraceRenderer.raw(target: prober.target, probes: round.probes)
+                output += TraceRenderer.raw(target: prober.target, probes: round.probes, meta: meta, naming: naming)
             } else {
                 output += (index > 0 ? "\n" : "")
                     + TraceRenderer.table(meta: meta, statistics: statistics, columns: columns, naming: naming)
@@ -129,21 +123,22 @@ struct TraceCommand: AsyncParsableCommand {
                     let hops = statistics.orderedHops.map { hop in
                         RouteHop(ttl: hop.ttl, address: hop.lastResponder, info: hop.lastResponder.flatMap { info[$0] })
                     }
-                    output += "route path:\n" + RoutePath(hops: hops).lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+                    output += "route path:\n"
+                        + RoutePath(hops: hops).lines.map { "  " + Escaping.terminal($0, limit: 400) }.joined(separator: "\n") + "\n"
                 }
             }
         }
         if json {
             let encoder = TracemapJSON.encoder(pretty: true)
             let data = documents.count == 1 ? try encoder.encode(documents[0]) : try encoder.encode(documents)
-            output = String(decoding: data, as: UTF8.self) + "\n"
+            output = Escaping.json(String(decoding: data, as: UTF8.self)) + "\n"
         }
-        if let redactor = enricher.redactor {
+        if json, let redactor = enricher.redactor {
             let addresses = Set(responders + probers.map(\.target.address) + probers.compactMap(\.source))
             output = redactor.redactText(output, addresses: Array(addresses),
                                          names: hosts + info.values.compactMap(\.hostname))
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        Output.write(output)
         if let write {
             try saveTrace(documents, to: write, redactor: enricher.redactor,
                           addresses: responders + probers.map(\.target.address) + probers.compactMap(\.source),

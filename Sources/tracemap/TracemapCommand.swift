@@ -27,6 +27,16 @@ struct TracemapCommand: AsyncParsableCommand {
         ])
 
     static func main() async {
+        Output.protectStandardDescriptors()
+        // `help NAME` of a command that does not exist would print the top help and succeed.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "help", let name = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if !names.contains(name) {
+                Output.error("unknown command '\(name)' (commands: \(names.joined(separator: ", ")))")
+                Glibc.exit(ExitStatus.usage.rawValue)
+            }
+        }
         // config.toml's defaults join the command line before parsing; data files open before privileges drop.
         await CommandLineMain.run(Self.self, hooks: CommandLineMain.Hooks(
             arguments: { try ConfigLayer.apply(to: Array(CommandLine.arguments.dropFirst())) },

@@ -26,19 +26,19 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var probe: ProbeArguments
 
-    @Option(name: [.customShort("i"), .customLong("interval")], help: "Seconds between the starts of two rounds.")
+    @Option(name: [.customShort("i"), .customLong("interval")], parsing: .unconditional, help: "Seconds between the starts of two rounds.")
     var interval: Double = 1
 
-    @Option(name: .customLong("window"), help: "Rounds in the rolling statistics (median, p95, window loss).")
+    @Option(name: .customLong("window"), parsing: .unconditional, help: "Rounds in the rolling statistics (median, p95, window loss).")
     var window = 60
 
-    @Option(name: [.customShort("c"), .customLong("count")], help: "Stop after this many rounds.")
+    @Option(name: [.customShort("c"), .customLong("count")], parsing: .unconditional, help: "Stop after this many rounds.")
     var count: Int?
 
     @Flag(help: "Print one JSON object per line: a header per host, events, summaries.")
     var json = false
 
-    @Option(name: .customLong("summary-every"), help: "Print a per-hop summary every N rounds.")
+    @Option(name: .customLong("summary-every"), parsing: .unconditional, help: "Print a per-hop summary every N rounds.")
     var summaryEvery: Int?
 
     @Option(name: .customLong("record"),
@@ -54,19 +54,19 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("fail-on-alert"), help: "Exit with status 1 when any alert was raised.")
     var failOnAlert = false
 
-    @Option(name: .customLong("spike-pct"), help: "RTT spike: percent above the baseline.")
+    @Option(name: .customLong("spike-pct"), parsing: .unconditional, help: "RTT spike: percent above the baseline.")
     var spikePercent: Double = 40
 
-    @Option(name: .customLong("spike-ms"), help: "RTT spike: milliseconds above the baseline.")
+    @Option(name: .customLong("spike-ms"), parsing: .unconditional, help: "RTT spike: milliseconds above the baseline.")
     var spikeMilliseconds: Double = 5
 
-    @Option(name: .customLong("spike-rounds"), help: "RTT spike: rounds the rise must last.")
+    @Option(name: .customLong("spike-rounds"), parsing: .unconditional, help: "RTT spike: rounds the rise must last.")
     var spikeRounds = 2
 
-    @Option(name: .customLong("route-rounds"), help: "Route change: rounds the new path must hold.")
+    @Option(name: .customLong("route-rounds"), parsing: .unconditional, help: "Route change: rounds the new path must hold.")
     var routeRounds = 2
 
-    @Option(name: .customLong("lost-rounds"), help: "Destination lost: rounds without its answer.")
+    @Option(name: .customLong("lost-rounds"), parsing: .unconditional, help: "Destination lost: rounds without its answer.")
     var lostRounds = 3
 
     @Option(name: .customLong("loss"), help: "Loss alert: X of the last Y rounds lost at the destination (X/Y).")
@@ -82,21 +82,16 @@ struct WatchCommand: AsyncParsableCommand {
 
     mutating func validate() throws {
         try targets.validate()
-        guard interval.isFinite, interval >= 0.01, interval <= 86_400 else {
-            throw ValidationError("--interval must be 0.01…86400 seconds")
-        }
-        if let summaryEvery, summaryEvery < 1 { throw ValidationError("--summary-every must be at least 1") }
-        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if !(1...100_000).contains(window) { throw ValidationError("--window must be 1…100000 rounds") }
-        for (flag, rounds) in [("--route-rounds", routeRounds), ("--lost-rounds", lostRounds),
-                               ("--spike-rounds", spikeRounds)] where !(1...10_000).contains(rounds) {
-            throw ValidationError("\(flag) must be 1…10000 rounds")
-        }
-        guard spikePercent.isFinite, spikePercent >= 0 else { throw ValidationError("--spike-pct must be 0 or more") }
-        guard spikeMilliseconds.isFinite, spikeMilliseconds >= 0 else {
-            throw ValidationError("--spike-ms must be 0 or more")
-        }
-        if parsedLossRule == nil { throw ValidationError("--loss must be X/Y with 1 ≤ X ≤ Y, e.g. 3/10") }
+        try OptionCheck.number(interval, "--interval", 0.01...86_400, unit: "s")
+        if let summaryEvery { try OptionCheck.integer(summaryEvery, "--summary-every", 1...1_000_000, unit: "rounds") }
+        if let count { try OptionCheck.integer(count, "--count", 1...1_000_000_000, unit: "rounds") }
+        try OptionCheck.integer(window, "--window", 1...100_000, unit: "rounds")
+        try OptionCheck.integer(routeRounds, "--route-rounds", 1...10_000, unit: "rounds")
+        try OptionCheck.integer(lostRounds, "--lost-rounds", 1...10_000, unit: "rounds")
+        try OptionCheck.integer(spikeRounds, "--spike-rounds", 1...10_000, unit: "rounds")
+        try OptionCheck.number(spikePercent, "--spike-pct", 0...100_000, unit: "%")
+        try OptionCheck.number(spikeMilliseconds, "--spike-ms", 0...60_000, unit: "ms")
+        if parsedLossRule == nil { throw ValidationError("--loss must be X/Y with 1 ≤ X ≤ Y ≤ 10000, e.g. 3/10") }
         if let problem = monitorOptions.problem { throw ValidationError(problem) }
         if let command, command.isEmpty { throw ValidationError("--exec needs a command") }
         if let metrics, ListenAddress(metrics) == nil {
@@ -114,7 +109,7 @@ struct WatchCommand: AsyncParsableCommand {
     /// The monitor's settings from the flags (checked in `validate`).
     private var monitorOptions: MonitorOptions {
         var options = MonitorOptions()
-        options.interval = .milliseconds(Int64((interval * 1000).rounded()))
+        options.interval = OptionCheck.seconds(interval)
         options.window = window
         options.rounds = count
         options.routeChangeRounds = routeRounds
@@ -149,16 +144,17 @@ struct WatchCommand: AsyncParsableCommand {
         let server = try Self.serveMetrics(metrics, exporter: exporter)
         let probers = try openProbers(try targets.all(), arguments: probe, options: probeOptions)
         let output = WatchOutput(json: json, bell: bell)
-        let hook = command.map { AlertHook(command: $0) }
+        let hook = command.map { AlertHook(command: $0, onFailure: { output.warning($0.description) }) }
 
         var monitors: [Monitor] = []
         var feeds: [MetricsTarget?] = []
-        for prober in probers {
+        let paths = record.map { Self.paths($0, for: probers.map(\.target)) } ?? []
+        for (index, prober) in probers.enumerated() {
             feeds.append(exporter?.target(named: prober.target.name))
             var recording: RecordingWriter?
-            if let record {
+            if !paths.isEmpty {
                 do {
-                    recording = try RecordingWriter(path: probers.count == 1 ? record : Self.path(record, for: prober.target))
+                    recording = try RecordingWriter(path: paths[index])
                 } catch {
                     throw CommandFailure(message: error.description, status: error.exitStatus)
                 }
@@ -174,16 +170,19 @@ struct WatchCommand: AsyncParsableCommand {
 
         let summaryEvery = summaryEvery
         let watched = Array(zip(monitors, feeds))
-        let interrupts = Interrupts()
-        let interrupted = await withTaskGroup(of: Bool.self, returning: Bool.self) { group in
+        let signals = TerminationSignals()
+        let end = await withTaskGroup(of: WatchEnd.self, returning: WatchEnd.self) { group in
             group.addTask {
-                for await _ in interrupts.stream { return true }
-                return false
+                for await number in signals.stream { return .signal(number) }
+                return .finished
             }
             group.addTask {
-                await withTaskGroup(of: Void.self) { inner in
+                await withTaskGroup(of: WatchEnd.self, returning: WatchEnd.self) { inner in
                     for (monitor, feed) in watched {
-                        inner.addTask { await monitor.run() }
+                        inner.addTask {
+                            await monitor.run()
+                            return .finished
+                        }
                         inner.addTask {
                             for await event in monitor.events {
                                 feed?.record(event)
@@ -192,39 +191,55 @@ struct WatchCommand: AsyncParsableCommand {
                                     output.warning(failure.description)
                                 }
                             }
+                            return .finished
                         }
                         inner.addTask {
                             var printed = 0
                             for await snapshot in monitor.snapshots {
                                 feed?.update(snapshot)
-                                if let error = snapshot.recordingError { output.warningOnce(error) }
+                                // A recording that cannot be written ends the watch: it would be incomplete.
+                                if let error = snapshot.recordingError { return .recordingFailed(error) }
                                 guard let every = summaryEvery, snapshot.rounds / every > printed else { continue }
                                 printed = snapshot.rounds / every
                                 output.summary(snapshot, final: false)
                             }
+                            return .finished
                         }
                     }
+                    var end = WatchEnd.finished
+                    while let next = await inner.next() {
+                        if case .recordingFailed = next {
+                            end = next
+                            inner.cancelAll()
+                        }
+                    }
+                    return end
                 }
-                return false
             }
-            let first = await group.next() ?? false
+            let first = await group.next() ?? .finished
             group.cancelAll()
             return first
         }
-        interrupts.stop()
+        signals.stop()
+        hook?.terminateAll()
         server?.stop()
 
         var alerts = 0
         var unreached = 0
+        var recordingError: String?
+        if case .recordingFailed(let error) = end { recordingError = error }
         for monitor in monitors {
             let snapshot = await monitor.snapshot
             alerts += snapshot.totalAlerts
             if snapshot.statistics.destinationTTL == nil { unreached += 1 }
             output.summary(snapshot, final: true)
-            if let error = snapshot.recordingError { output.warningOnce(error) }
+            if recordingError == nil { recordingError = snapshot.recordingError }
+        }
+        if let recordingError {
+            throw CommandFailure(message: recordingError, status: .outputFailed)
         }
         // Exit directly: these statuses are not errors and have no line to print.
-        if interrupted { Foundation.exit(ExitStatus.interrupted.rawValue) }
+        if case .signal(let number) = end { Foundation.exit(TerminationSignals.status(for: number).rawValue) }
         if failOnAlert, alerts > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
         if unreached > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
     }
@@ -241,12 +256,36 @@ struct WatchCommand: AsyncParsableCommand {
         }
     }
 
-    /// `FILE.EXT` → `FILE.HOST.EXT`: one recording per host.
-    static func path(_ path: String, for target: TraceTarget) -> String {
+    /// How a watch ended.
+    private enum WatchEnd: Sendable {
+        case finished
+        case signal(Int32)
+        case recordingFailed(String)
+    }
+
+    /// One recording per host: `FILE.EXT` itself for one host, else `FILE.HOST.EXT` with the host name made safe
+    /// for a file name (an IPv6 address's colons become `_`, as do `/` and anything outside letters, digits, `.`,
+    /// `-`) and a `-2`, `-3` … suffix when two hosts would share a name.
+    static func paths(_ path: String, for targets: [TraceTarget]) -> [String] {
+        guard targets.count > 1 else { return [path] }
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension
         let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
-        return "\(stem).\(target.name)" + (ext.isEmpty ? "" : ".\(ext)")
+        var used: Set<String> = []
+        return targets.map { target in
+            let safe = String(target.name.unicodeScalars.map { scalar -> Character in
+                let allowed = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "." || scalar == "-")
+                return allowed ? Character(scalar) : "_"
+            }.prefix(100))
+            var name = safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe
+            var suffix = 2
+            while used.contains(name) {
+                name = "\(safe)-\(suffix)"
+                suffix += 1
+            }
+            used.insert(name)
+            return "\(stem).\(name)" + (ext.isEmpty ? "" : ".\(ext)")
+        }
     }
 
     /// Resolves a host name again off the caller's thread (getaddrinfo blocks); nil for an address literal.
@@ -261,35 +300,6 @@ struct WatchCommand: AsyncParsableCommand {
                 }
             }
         }
-    }
-}
-
-/// SIGINT as a stream: the first Ctrl-C ends the watch with a report, a second one exits at once.
-private final class Interrupts: @unchecked Sendable {
-    let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-    private let source: DispatchSourceSignal
-    // Touched only on the signal source's serial queue.
-    private var received = 0
-
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
-        // The default action would kill the process before the report: the dispatch source takes SIGINT instead.
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "tracemap.sigint"))
-        source.setEventHandler { [weak self] in
-            guard let self else { return }
-            received += 1
-            if received > 1 { _exit(ExitStatus.interrupted.rawValue) }
-            continuation.yield()
-        }
-        source.resume()
-    }
-
-    /// Stops listening; SIGINT stays ignored while the final report prints.
-    func stop() {
-        source.cancel()
-        continuation.finish()
     }
 }
 
@@ -310,11 +320,11 @@ private final class WatchOutput: @unchecked Sendable {
         let meta = TraceMeta(target: prober.target, source: prober.source, method: prober.method,
                              options: prober.options, startedAt: Date(), intervalMs: interval * 1000)
         if json {
-            if let line = try? TracemapJSON.line(RecordingLine.header(meta)) { write(line + "\n") }
+            if let line = try? TracemapJSON.line(RecordingLine.header(meta)) { write(Escaping.json(line) + "\n") }
             return
         }
         let flows = prober.options.flows > 1 ? ", \(prober.options.flows) flows" : ""
-        write("watching \(prober.target.name) (\(prober.target.address)) from \(prober.source?.description ?? "?"), "
+        write("watching \(Escaping.terminal(prober.target.name)) (\(prober.target.address)) from \(prober.source?.description ?? "?"), "
               + "\(prober.options.protocolKind.rawValue.uppercased()) via \(prober.method.rawValue)\(flows), "
               + "a round every \(interval.formatted(decimals: interval < 1 ? 3 : 1)) s\n")
     }
@@ -322,23 +332,23 @@ private final class WatchOutput: @unchecked Sendable {
     func event(_ event: MonitorEvent) {
         var text: String
         if json {
-            text = ((try? TracemapJSON.line(RecordingLine.event(event))) ?? "{}") + "\n"
+            text = Escaping.json((try? TracemapJSON.line(RecordingLine.event(event))) ?? "{}") + "\n"
         } else {
             // Not DateFormatter: it would load ICU for the life of the watch (README "Memory").
             let time = TimeText.local(event.time)
-            text = "\(time)  \(event.target)  \(event.severity.rawValue.uppercased())  \(event.kind.rawValue)  "
-                + "\(event.message)\n"
+            text = "\(time)  \(Escaping.terminal(event.target))  \(event.severity.rawValue.uppercased())  \(event.kind.rawValue)  "
+                + "\(Escaping.terminal(event.message, limit: 1000))\n"
         }
         if bell, event.isAlert {
             // The bell goes where it cannot break a JSON stream.
-            if json { FileHandle.standardError.write(Data("\u{07}".utf8)) } else { text = "\u{07}" + text }
+            if json { Output.writeStandardError("\u{07}") } else { text = "\u{07}" + text }
         }
         write(text)
     }
 
     func summary(_ snapshot: MonitorSnapshot, final: Bool) {
         if json {
-            if let line = try? TracemapJSON.line(MonitorSummary(snapshot, final: final)) { write(line + "\n") }
+            if let line = try? TracemapJSON.line(MonitorSummary(snapshot, final: final)) { write(Escaping.json(line) + "\n") }
             return
         }
         let columns = HopColumn.columns("LSNABWVEP") ?? []
@@ -351,7 +361,7 @@ private final class WatchOutput: @unchecked Sendable {
     }
 
     func warning(_ text: String) {
-        FileHandle.standardError.write(Data("tracemap: \(text)\n".utf8))
+        Output.error(text)
     }
 
     func warningOnce(_ text: String) {
@@ -362,8 +372,6 @@ private final class WatchOutput: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Output.write(text)
     }
 }

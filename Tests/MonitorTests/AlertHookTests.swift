@@ -47,4 +47,49 @@ final class AlertHookTests: XCTestCase {
         while hook.runningCount > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         XCTAssertEqual(hook.runningCount, 0)
     }
+
+    func testTerminateAllEndsTheCommandAndWhatItStarted() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pidFile = directory.appendingPathComponent("pid").path
+        // The shell starts a grandchild (sleep) and waits: killing only the shell would leave the sleep behind.
+        let hook = AlertHook(command: "sleep 100 & echo $! > '\(pidFile)'; wait")
+        XCTAssertNoThrow(try hook.run(event()).get())
+        let deadline = Date().addingTimeInterval(10)
+        var sleeper: pid_t = 0
+        while sleeper == 0, Date() < deadline {
+            sleeper = pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertGreaterThan(sleeper, 0)
+        XCTAssertEqual(kill(sleeper, 0), 0, "the grandchild runs")
+        hook.terminateAll()
+        XCTAssertEqual(hook.runningCount, 0, "the shell was reaped")
+        let gone = Date().addingTimeInterval(5)
+        while kill(sleeper, 0) == 0, Date() < gone { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertNotEqual(kill(sleeper, 0), 0, "the grandchild was killed with the command's process group")
+        guard case .failure(.cannotStart) = hook.run(event()) else { return XCTFail("a command started after the end") }
+    }
+
+    func testAFailingCommandIsReported() throws {
+        let reports = Reports()
+        let hook = AlertHook(command: "exit 3", onFailure: { reports.add($0.description) })
+        XCTAssertNoThrow(try hook.run(event()).get())
+        let deadline = Date().addingTimeInterval(10)
+        while reports.all.isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(reports.all, ["--exec command 'exit 3' exited with status 3"])
+        let killed = AlertHook(command: "kill -9 $$", onFailure: { reports.add($0.description) })
+        XCTAssertNoThrow(try killed.run(event()).get())
+        while reports.all.count < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(reports.all.last, "--exec command 'kill -9 $$' was killed by signal 9")
+    }
+}
+
+private final class Reports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ text: String) { lock.lock(); stored.append(text); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return stored }
 }

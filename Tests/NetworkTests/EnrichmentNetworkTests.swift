@@ -178,14 +178,15 @@ final class EnrichmentNetworkTests: XCTestCase {
         XCTAssertEqual(tracemap(["cache", "stats"], cache: cache).status, 0)
     }
 
-    func testCorruptGeoDatabaseIsOneWarningAndNoLocations() throws {
+    /// A database the user named that cannot be read is an error before any probe (README "Exit codes": 6).
+    func testCorruptNamedGeoDatabaseIsOneLineAndExit6() throws {
         let corrupt = directory + "/corrupt.mmdb"
         try Data(repeating: 0x5a, count: 10_000).write(to: URL(fileURLWithPath: corrupt))
         let result = tracemap(["trace", "--lab", "--profile", "offline", "--geoip-mmdb", corrupt, "-q", "1", "--json",
                                RouterChain.destination4])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.status, 6, result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-        XCTAssertTrue(result.stderr.contains(corrupt), result.stderr)
-        XCTAssertTrue(try infos(result.stdout).values.allSatisfy { $0["location"] == nil }, result.stdout)
+        XCTAssertTrue(result.stderr.hasPrefix("tracemap: cannot read GeoIP database \(corrupt)"), result.stderr)
+        XCTAssertEqual(result.stdout, "")
     }
 }

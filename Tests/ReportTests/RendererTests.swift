@@ -60,9 +60,10 @@ final class RendererTests: XCTestCase {
         let csv = TraceRenderer.csv(meta: meta, statistics: statistics, columns: HopColumn.columns("LSA")!,
                                     naming: .init())
         let rows = csv.split(separator: "\n").map(String.init)
-        XCTAssertEqual(rows[0], "target,ttl,address,hostname,share_pct,loss_pct,sent,avg_ms")
-        XCTAssertTrue(rows.contains("example,2,198.51.100.2,,33.3,0.000,3.000,20.000"), csv)
-        XCTAssertTrue(rows.contains("example,3,,,,100.000,3.000,"), csv)
+        XCTAssertEqual(rows[0], "target,ttl,address,hostname,share_pct,loss_pct,sent,avg_ms,protocol,method")
+        // Counts are integers; the probe method is on every row.
+        XCTAssertTrue(rows.contains("example,2,198.51.100.2,,33.3,0.000,3,20.000,icmp,raw"), csv)
+        XCTAssertTrue(rows.contains("example,3,,,,100.000,3,,icmp,raw"), csv)
     }
 
     func testJSONDocumentRoundTripsEveryProbe() throws {
