@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "TracemapLab"),
         // The `main` both executables share: one-line errors and documented exit codes.
         .target(name: "TracemapCLI", dependencies: [
-            "TracemapModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TracemapModel", "TracemapReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // config.toml: parsing, checking against the commands' options, precedence. Knows no command.
         .target(name: "TracemapConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),

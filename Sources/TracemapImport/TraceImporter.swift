@@ -18,6 +18,9 @@ import TracemapStats
 ///     let fromAPI = try TraceImporter.parse(data, format: .globalping, name: "measurement abc")
 public enum TraceImporter {
     /// Reads and parses `path` ("-" reads standard input). `format` forces a format instead of sniffing.
+    /// The most bytes a file may hold (a day of recording at 1 round/s over 30 hops is about 150 MiB).
+    public static let sizeLimit = 256 << 20
+
     public static func read(path: String, format: ImportFormat? = nil) throws(ImportError) -> ImportedFile {
         let (data, modified) = try load(path)
         return try parse(data, format: format, name: path, fileDate: modified)
@@ -112,6 +115,11 @@ public enum TraceImporter {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
+            // Bounded memory whatever the file is (`/dev/zero`, a runaway recording): a trace file this large is
+            // not one tracemap can show, and reading on would only exhaust memory.
+            if bytes.count > TraceImporter.sizeLimit {
+                throw .cannotRead(path: path, reason: "larger than \(TraceImporter.sizeLimit >> 20) MiB: not a trace file tracemap reads")
+            }
         }
         let modified = path == "-" ? Date()
             : Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
@@ -154,7 +162,12 @@ enum TracemapParser {
             case .event(let event): events.append(TimedEvent(afterRounds: rounds.count, event: event))
             }
         }
-        guard let meta else { throw context.malformed(.recording, "no header line") }
+        // A problem that ends reading (an unknown schema, a line past the length limit) is the file's answer.
+        if let fatal = problems.first(where: \.fatal) { throw context.malformed(.recording, fatal.description) }
+        guard let meta else {
+            let first = problems.first.map { "; \($0.description)" } ?? ""
+            throw context.malformed(.recording, "no header line: not a tracemap recording\(first)")
+        }
         var statistics = PathStatistics(windowRounds: max(1, rounds.count))
         for round in rounds { statistics.record(round) }
         // The probes stay in the rounds (a day of rounds is millions of probes; one copy is enough).

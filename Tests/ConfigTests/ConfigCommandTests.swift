@@ -124,14 +124,13 @@ final class ConfigCommandTests: XCTestCase {
 
             [enrich]
             profile = "offline"
-            geoip-mmdb = "/nonexistent/from-file.mmdb"
             """)
         let script = "ip link set lo up && ip addr add 192.0.2.1/32 dev lo && \(Self.binary) trace --json -q 1 192.0.2.1"
         let result = tracemap(["--version"])
         XCTAssertEqual(result.status, 0)
         let traced = runCommand(["unshare", "--net", "sh", "-c", script],
                                 environment: ["XDG_CONFIG_HOME": directory, "TRACEMAP_CONFIG": nil,
-                                              "TRACEMAP_GEOIP_MMDB": "/nonexistent/from-env.mmdb"])
+                                              "TRACEMAP_GEOIP_MMDB": nil])
         XCTAssertEqual(traced.status, 0, traced.stderr)
         let document = try JSONSerialization.jsonObject(with: Data(traced.stdout.utf8)) as? [String: Any]
         let options = (document?["meta"] as? [String: Any])?["options"] as? [String: Any]
@@ -139,7 +138,19 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertEqual(options?["queries"] as? Int, 1, "the flag over the file")
         XCTAssertEqual(options?["timeout_ms"] as? Double, 500)
         XCTAssertEqual(options?["first_ttl"] as? Int, 1, "the default where nobody says otherwise")
-        XCTAssertTrue(traced.stderr.contains("/nonexistent/from-env.mmdb"), "the environment over the file: \(traced.stderr)")
-        XCTAssertFalse(traced.stderr.contains("from-file"), traced.stderr)
+
+        // The environment over the file: a database both name is looked for where the environment says (a named
+        // database that is missing is an error, exit 6, naming the path it looked at).
+        try write("""
+            [enrich]
+            profile = "offline"
+            geoip-mmdb = "/nonexistent/from-file.mmdb"
+            """)
+        let named = runCommand(["unshare", "--net", "sh", "-c", script],
+                               environment: ["XDG_CONFIG_HOME": directory, "TRACEMAP_CONFIG": nil,
+                                             "TRACEMAP_GEOIP_MMDB": "/nonexistent/from-env.mmdb"])
+        XCTAssertEqual(named.status, 6, named.stderr)
+        XCTAssertTrue(named.stderr.contains("/nonexistent/from-env.mmdb"), "the environment over the file: \(named.stderr)")
+        XCTAssertFalse(named.stderr.contains("from-file"), named.stderr)
     }
 }
