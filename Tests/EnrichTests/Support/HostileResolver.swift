@@ -12,19 +12,8 @@ final class HostileResolver: @unchecked Sendable {
 
     /// `answers`: lower-cased query name and type → the record data to answer with.
     init(answers: [String: (DNSRecordType, DNSRecordData)]) {
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        (fd, port) = loopbackUDPSocket()
         let fd = self.fd
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                _ = bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        port = UInt16(bigEndian: address.sin_port)
         var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let flag = self.flag, finished = self.finished
