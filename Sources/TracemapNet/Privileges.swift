@@ -78,12 +78,3 @@ public func wallClockNow() -> Double {
     clock_gettime(CLOCK_REALTIME, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
-
-/// `poll(2)` over descriptors for reading (and writing where asked); returns the ready ones.
-public func pollReadable(_ descriptors: [(fd: Int32, events: Int16)], timeout: Double) -> [(fd: Int32, revents: Int16)] {
-    var fds = descriptors.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
-    let milliseconds = Int32(max(0, min(timeout * 1000, 60_000)).rounded(.up))
-    let count = poll(&fds, nfds_t(fds.count), milliseconds)
-    guard count > 0 else { return [] }
-    return fds.filter { $0.revents != 0 }.map { ($0.fd, $0.revents) }
-}

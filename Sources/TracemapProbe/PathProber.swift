@@ -14,19 +14,16 @@ public struct RoundPlan: Sendable, Hashable {
     public var flows: Int
     /// The round ends this long after the destination first answered, once lower TTLs are answered or given up.
     public var graceAfterDestination: Duration
-    /// A safety limit on the whole round; nil: the probes' own deadlines end it.
-    public var maxDuration: Duration?
     /// Give a TTL up before its timeout once deeper TTLs answered (one-shot traces only).
     public var giveUpSilentEarly: Bool
 
     public init(ttls: ClosedRange<Int>, queries: Int = 1, flows: Int = 1,
-                graceAfterDestination: Duration = .zero, maxDuration: Duration? = nil,
+                graceAfterDestination: Duration = .zero,
                 giveUpSilentEarly: Bool = false) {
         self.ttls = ttls
         self.queries = queries
         self.flows = flows
         self.graceAfterDestination = graceAfterDestination
-        self.maxDuration = maxDuration
         self.giveUpSilentEarly = giveUpSilentEarly
     }
 }

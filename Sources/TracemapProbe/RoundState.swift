@@ -129,10 +129,9 @@ struct RoundState {
         return Array(expired.keys)
     }
 
-    /// The round is over when every probe up to the destination is resolved (and the grace after the
-    /// destination's first answer has passed), or at the round's maximum duration.
+    /// The round is over when every probe up to the destination is resolved (answered, or past its own
+    /// deadline) and the grace after the destination's first answer has passed.
     func isFinished(now: Double) -> Bool {
-        if let limit = plan.maxDuration, now >= startedAt + limit.seconds { return true }
         let limit = destinationTTL ?? Int.max
         let unsent = specs[nextSpec...].contains { $0.ttl <= limit }
         let waiting = inFlight.values.contains { $0.spec.ttl <= limit }
@@ -143,7 +142,7 @@ struct RoundState {
 
     /// When the loop must look again even if nothing arrives.
     func nextWakeUp(now: Double) -> Double {
-        var wake = plan.maxDuration.map { startedAt + $0.seconds } ?? .infinity
+        var wake = Double.infinity
         if let earliest = inFlight.values.map(\.deadline).min() { wake = min(wake, earliest) }
         if nextSpec < specs.count, inFlight.count < parallel {
             wake = min(wake, max(lastSendAt + sendInterval, lastTTLStartAt + ttlInterval))
