@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import TracemapModel
+import TracemapStats
 
 /// Loss alerts and rate-limiting notes, over an X-of-Y rule.
 ///
@@ -111,9 +112,11 @@ struct LossDetector: Sendable {
                 continue
             }
             let lost = Self.lost(history, last: 2 * rounds)
-            guard lost >= 2 * count else { continue }
-            noted.insert(ttl)
             let percent = Self.percent(lost, of: history.count)
+            let destinationPercent = Self.percent(Self.lost(destination, last: 2 * rounds), of: destination.count)
+            guard lost >= 2 * count,
+                  HopCondition.isRateLimiting(hopLoss: percent, destinationLoss: destinationPercent) else { continue }
+            noted.insert(ttl)
             let who = lastResponders[ttl].map { " (\(RouteTracker.text($0.sorted())))" } ?? ""
             var note = stamp.event(.rateLimited, .info, ttl: ttl,
                                    "hop \(ttl)\(who) leaves \(Self.format(percent)) of probes unanswered while the "

@@ -29,15 +29,10 @@ public actor Monitor {
     private var prober: any PathProber
     private var meta: TraceMeta
     private var planner: RoundPlanner
-    private var statistics: PathStatistics
-    private var routes: RouteTracker
-    private var spikes: SpikeDetector
-    private var losses: LossDetector
-    private var log: EventLog
-    private var completed = 0
+    /// The one place per-hop state lives; every snapshot carries a copy.
+    private var ledger: PathLedger
     private var nextIndex = 0
     private var nextToProcess = 0
-    private var lastRound: Round?
     private var recordingError: String?
     private var started = false
 
@@ -52,7 +47,8 @@ public actor Monitor {
     ///   - resolve: resolves the target's name again; called when the destination is lost and every
     ///     `options.resolveEvery`. Needs `makeProber`.
     ///   - makeProber: opens a prober for the target's new address when `resolve` returns another one.
-    public init(prober: any PathProber, options: MonitorOptions = MonitorOptions(),
+    ///   - historyLimit: RTT samples kept per TTL for charts (the TUI's); none by default.
+    public init(prober: any PathProber, options: MonitorOptions = MonitorOptions(), historyLimit: Int = 0,
                 recording: RecordingWriter? = nil,
                 resolve: (@Sendable () async -> IPAddress?)? = nil,
                 makeProber: (@Sendable (TraceTarget) throws -> any PathProber)? = nil) {
@@ -65,11 +61,7 @@ public actor Monitor {
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(max(1, options.eventBuffer)))
         meta = Self.meta(of: prober, options: options)
         planner = RoundPlanner(probe: prober.options, options: options)
-        statistics = PathStatistics(windowRounds: options.window)
-        routes = RouteTracker(confirmRounds: options.routeChangeRounds, lostRounds: options.destinationLostRounds)
-        spikes = SpikeDetector(options)
-        losses = LossDetector(options)
-        log = EventLog(capacity: options.recentEventCapacity)
+        ledger = PathLedger(options: options, historyLimit: historyLimit)
         lastResolution = clock.now
     }
 
@@ -115,35 +107,23 @@ public actor Monitor {
         if let rounds = options.rounds, nextIndex >= rounds { return nil }
         applyResolution()
         defer { nextIndex += 1 }
-        return (nextIndex, planner.plan, prober)
+        return (nextIndex, planner.plan(ledger), prober)
     }
 
     /// Clears every statistic and the baselines and loss windows behind the alerts (the TUI's `r`, as mtr's). The
     /// established path, the round count and the event log stay.
     public func reset() {
-        statistics = PathStatistics(windowRounds: options.window)
-        spikes = SpikeDetector(options)
-        losses = LossDetector(options)
+        ledger.resetStatistics()
         snapshotSink.yield(snapshot)
     }
 
     /// The state after the newest round.
     public var snapshot: MonitorSnapshot {
-        let alerts = [routes.lostEvent, losses.activeAlert, spikes.activeAlert].compactMap { $0 }
-        var snapshot = MonitorSnapshot(meta: meta, rounds: completed, statistics: statistics, lastRound: lastRound,
-                                       recentEvents: Array(log.events), activeAlerts: alerts.count)
-        snapshot.alerts = alerts
-        snapshot.path = routes.path
-        snapshot.destinationLost = routes.destinationLost
-        snapshot.learnedDestinationTTL = planner.learnedTTL
-        snapshot.totalEvents = log.total
-        snapshot.totalAlerts = log.alerts
-        snapshot.recordingError = recordingError
-        return snapshot
+        MonitorSnapshot(meta: meta, ledger: ledger, recordingError: recordingError)
     }
 
     private var isDone: Bool {
-        options.rounds.map { completed >= $0 } ?? false
+        options.rounds.map { ledger.rounds >= $0 } ?? false
     }
 
     /// Traces one round and processes it before returning (tests drive a monitor round by round with it).
@@ -159,18 +139,9 @@ public actor Monitor {
     func process(_ finished: Round) {
         var round = finished
         round.late += prober.takeLateReplies()
-        completed += 1
-        lastRound = round
-        planner.learn(from: round)
-        statistics.record(round)
         record(.round(round))
-
-        let observation = PathObservation(round)
-        let stamp = EventStamp(time: Date(), round: round.index, target: meta.target.name)
-        var raised = routes.observe(observation, stamp)
-        raised += losses.observe(observation, destinationTTL: routes.length, stamp)
-        raised += spikes.observe(observation, destinationTTL: routes.length, stamp)
-        for event in raised { emit(event) }
+        let raised = ledger.record(round, stamp: EventStamp(time: Date(), round: round.index, target: meta.target.name))
+        for event in raised { publish(event) }
         if raised.contains(where: { $0.kind == .destinationLost })
             || clock.now - lastResolution >= options.resolveEvery {
             startResolution()
@@ -178,8 +149,8 @@ public actor Monitor {
         snapshotSink.yield(snapshot)
     }
 
-    private func emit(_ event: MonitorEvent) {
-        log.append(event)
+    /// Hands a logged event to the stream and the recording.
+    private func publish(_ event: MonitorEvent) {
         eventSink.yield(event)
         record(.event(event))
     }
@@ -224,13 +195,12 @@ public actor Monitor {
         prober = next
         meta = Self.meta(of: next, options: options, startedAt: meta.startedAt)
         planner = RoundPlanner(probe: next.options, options: options)
-        statistics = PathStatistics(windowRounds: options.window)
-        routes = RouteTracker(confirmRounds: options.routeChangeRounds, lostRounds: options.destinationLostRounds)
-        spikes = SpikeDetector(options)
-        losses = LossDetector(options)
+        ledger.learnAfresh()
         let stamp = EventStamp(time: Date(), round: nextIndex, target: old.name)
-        emit(stamp.event(.routeChange, .warning, ttl: nil,
-                         "\(old.name) now resolves to \(address) (was \(old.address)); the path is learned afresh"))
+        let event = stamp.event(.routeChange, .warning, ttl: nil,
+                                "\(old.name) now resolves to \(address) (was \(old.address)); the path is learned afresh")
+        ledger.append(event)
+        publish(event)
     }
 
     private static func meta(of prober: any PathProber, options: MonitorOptions,

@@ -107,7 +107,7 @@ public struct PathStatistics: Sendable, Hashable {
     public private(set) var hops: [Int: HopStatistics] = [:]
     public private(set) var rounds = 0
     public private(set) var lastRoundIndex = -1
-    /// The TTL of the destination in the newest round that reached it.
+    /// The TTL the destination answers at, as the recorder judged it (`record(_:destinationTTL:)`).
     public private(set) var destinationTTL: Int?
     /// Whether the newest round reached the destination.
     public private(set) var lastRoundReached = false
@@ -116,12 +116,20 @@ public struct PathStatistics: Sendable, Hashable {
         self.windowRounds = max(1, windowRounds)
     }
 
+    /// Records a round on its own evidence: the destination is where the newest round that reached it says
+    /// (a saved trace, a one-shot trace). A monitor passes its ledger's destination TTL instead.
     public mutating func record(_ round: Round) {
+        record(round, destinationTTL: round.destinationTTL ?? destinationTTL)
+    }
+
+    /// Records a round of a path whose destination answers at `destinationTTL` (nil: not known): probes past
+    /// it are not counted, and rows past it are dropped.
+    public mutating func record(_ round: Round, destinationTTL: Int?) {
         rounds += 1
         lastRoundIndex = round.index
         let reached = round.destinationTTL
         lastRoundReached = reached != nil
-        if let reached { destinationTTL = reached }
+        self.destinationTTL = destinationTTL
         for probe in round.probes {
             if let limit = reached ?? destinationTTL, probe.ttl > limit { continue }
             hops[probe.ttl, default: HopStatistics(ttl: probe.ttl, windowRounds: windowRounds)]

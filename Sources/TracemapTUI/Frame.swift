@@ -97,9 +97,8 @@ public struct Frame: Sendable {
     /// Whether the newest round reached the destination.
     var destinationReached: Bool { model.statistics.lastRoundReached }
 
-    func states(rolling: Bool) -> [Int: HopState] {
-        HopState.classify(hops, rolling: rolling, destinationReached: destinationReached)
-    }
+    /// Each hop's condition, as the ledger judges it.
+    func states(rolling: Bool) -> [Int: HopState] { model.ledger.conditions(rolling: rolling) }
 
     /// The frame's clock for "elapsed": live time, or the recording's time at the replay position.
     var elapsed: TimeInterval {

@@ -89,7 +89,7 @@ public final class TUIApp {
         var models: [TUIModel] = []
         for monitor in monitors {
             var model = TUIModel(meta: await monitor.snapshot.meta, windowRounds: options.windowRounds)
-            model.reportedActiveAlerts = 0
+            model.apply(await monitor.snapshot)
             models.append(model)
         }
         let app = TUIApp(source: .live(monitors), models: models, enricher: enricher, options: options)
@@ -188,7 +188,7 @@ public final class TUIApp {
             frozen = nil
             frozen = state.paused ? currentFrame() : nil
         case (.reset, .live(let monitors)):
-            model.resetStatistics()
+            // The monitor's ledger is the one truth: its next snapshot comes at once, cleared.
             frozen = nil
             state.paused = false
             let monitor = monitors[current]
@@ -225,16 +225,14 @@ public final class TUIApp {
         source = .replay(player)
     }
 
-    /// Starts the monitor and the readers of its two streams (a no-op for a replay).
+    /// Starts the monitors and the readers of their snapshots (a no-op for a replay). Events come inside the
+    /// snapshots (the ledger's log), so the event stream is left to other readers.
     private func startLive() {
         guard case .live(let monitors) = source else { return }
         for (index, monitor) in monitors.enumerated() {
             tasks.append(Task.detached { await monitor.run() })
             tasks.append(Task { [weak self] in
                 for await snapshot in monitor.snapshots { self?.receive(snapshot, target: index) }
-            })
-            tasks.append(Task { [weak self] in
-                for await event in monitor.events { self?.receive(event, target: index) }
             })
         }
     }
@@ -243,11 +241,6 @@ public final class TUIApp {
         models[target].apply(snapshot)
         // A recording that fails shows at once, with the enrichment notes (and again after the screen is gone).
         if let problem = snapshot.recordingError, !notes.contains(problem) { notes.append(problem) }
-        if target == current { dirty = true; wakeups.wake() }
-    }
-
-    private func receive(_ event: MonitorEvent, target: Int) {
-        models[target].record(event)
         if target == current { dirty = true; wakeups.wake() }
     }
 

@@ -137,6 +137,8 @@ struct TUICommand: AsyncParsableCommand {
         var monitorOptions = MonitorOptions()
         monitorOptions.interval = OptionCheck.seconds(interval)
         monitorOptions.window = display.window
+        // The alerts pane and the details pane show this much of each path's past.
+        monitorOptions.recentEventCapacity = TUIModel.eventLimit
         if let problem = monitorOptions.problem { throw CommandFailure(message: problem, status: .usage) }
         var options = probe.probeOptions
         queries.apply(to: &options, defaultQueries: 1)
@@ -154,7 +156,8 @@ struct TUICommand: AsyncParsableCommand {
                 }
             }
             writer.map { writers.append($0) }
-            monitors.append(Monitor(prober: prober, options: monitorOptions, recording: writer))
+            monitors.append(Monitor(prober: prober, options: monitorOptions, historyLimit: TUIModel.historyLimit,
+                                    recording: writer))
         }
         defer { writers.forEach { $0.close() } }
         let provider = try display.enricher(reverseDNS: !probe.noReverseDNS)

@@ -29,18 +29,16 @@ final class ExporterTests: XCTestCase {
         return Round(index: index, startedAt: Date(), endedAt: Date(), probes: probes)
     }
 
-    private func snapshot(_ rounds: [Round], path: [[IPAddress]] = [], alerts: [MonitorEvent] = [],
-                          lost: Bool = false) -> MonitorSnapshot {
-        var statistics = PathStatistics(windowRounds: 10)
-        for round in rounds { statistics.record(round) }
+    /// A snapshot of a monitor that saw `rounds` and raised `events`: its ledger fed as a recording replays.
+    private func snapshot(_ rounds: [Round], events: [MonitorEvent] = []) -> MonitorSnapshot {
+        var options = MonitorOptions()
+        options.window = 10
+        var ledger = PathLedger(options: options)
+        for round in rounds { ledger.replay(round) }
+        for event in events { ledger.append(event) }
         let meta = TraceMeta(target: target, source: IPAddress("192.0.2.1"), method: .raw, options: ProbeOptions(),
                              startedAt: Date())
-        var snapshot = MonitorSnapshot(meta: meta, rounds: rounds.count, statistics: statistics,
-                                       lastRound: rounds.last, recentEvents: [], activeAlerts: alerts.count)
-        snapshot.path = path
-        snapshot.alerts = alerts
-        snapshot.destinationLost = lost
-        return snapshot
+        return MonitorSnapshot(meta: meta, ledger: ledger)
     }
 
     /// `name{labels} value` lines, keyed by everything before the value.
@@ -58,7 +56,7 @@ final class ExporterTests: XCTestCase {
         let exporter = MetricsExporter(version: "9.9.9")
         let feed = exporter.target(named: "example.test")
         let rounds = (0..<4).map { round($0, hops: 3, silent: [2]) }
-        feed.update(snapshot(rounds, path: [[IPAddress("198.51.100.1")!], [], [IPAddress("198.51.100.3")!]]))
+        feed.update(snapshot(rounds))
         let values = samples(exporter)
 
         XCTAssertEqual(values[#"tracemap_build_info{version="9.9.9"}"#], 1)
@@ -98,7 +96,7 @@ final class ExporterTests: XCTestCase {
         let spike = MonitorEvent(time: Date(), round: 4, target: "example.test", kind: .rttSpike,
                                  severity: .warning, ttl: 2, message: "spike")
         feed.record(spike)
-        feed.update(snapshot(rounds, alerts: [spike]))
+        feed.update(snapshot(rounds, events: [spike]))
         let values = samples(exporter)
         XCTAssertEqual(values[#"tracemap_hop_probes_sent_total{target="example.test",ttl="1"}"#], 5)
         XCTAssertEqual(values[#"tracemap_target_rounds_total{target="example.test"}"#], 5)
@@ -114,8 +112,8 @@ final class ExporterTests: XCTestCase {
         let feed = exporter.target(named: "example.test")
         feed.update(snapshot((0..<3).map { round($0, hops: 4) }))
         XCTAssertNotNil(samples(exporter)[#"tracemap_hop_probes_sent_total{target="example.test",ttl="5"}"#])
-        // The destination is now 2 hops closer: TTLs 4 and 5 leave.
-        feed.update(snapshot((0..<3).map { round($0, hops: 4) } + [round(3, hops: 2)]))
+        // The destination is now 2 hops closer, confirmed by two rounds (the route-change rule): TTLs 4 and 5 leave.
+        feed.update(snapshot((0..<3).map { round($0, hops: 4) } + [round(3, hops: 2), round(4, hops: 2)]))
         let text = String(decoding: exporter.exposition(), as: UTF8.self)
         XCTAssertFalse(text.contains(#"ttl="4""#), text)
         XCTAssertFalse(text.contains(#"ttl="5""#), text)
@@ -127,7 +125,9 @@ final class ExporterTests: XCTestCase {
         let feed = exporter.target(named: "example.test")
         feed.update(snapshot((0..<3).map { round($0, hops: 2, reached: false) }))
         XCTAssertEqual(samples(exporter)[#"tracemap_target_reachable{target="example.test"}"#], 0)
-        feed.update(snapshot((0..<3).map { round($0, hops: 2) }, lost: true))
+        // Answered, then dark for three rounds: destination-lost.
+        feed.update(snapshot((0..<6).map { round($0, hops: 2, reached: $0 < 3) }))
+        XCTAssertNotNil(samples(exporter)[#"tracemap_target_path_length{target="example.test"}"#])
         XCTAssertEqual(samples(exporter)[#"tracemap_target_reachable{target="example.test"}"#], 0)
     }
 

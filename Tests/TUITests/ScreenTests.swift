@@ -190,7 +190,6 @@ final class ScreenTests: XCTestCase {
                                newPath: [["192.0.2.254"], [], ["198.51.100.33"]].map { $0.compactMap(IPAddress.init) })
         model.record(old)
         model.record(new)
-        model.record(new)
         XCTAssertEqual(model.events.count, 2)
         XCTAssertEqual(model.activeAlerts, 1)
         XCTAssertEqual(model.recentlyChangedTTLs(), [3])
