@@ -200,30 +200,14 @@ struct TargetArguments: ParsableArguments {
     }
 }
 
-/// Why `address` cannot be a source address here, or nil when a UDP socket can bind to it (plain syscalls: this
-/// check at the edge needs nothing of the probe engine's sockets).
+/// Why `address` cannot be a source address here, or nil when a UDP socket can bind to it.
 private func localAddressProblem(_ address: IPAddress) -> String? {
-    let descriptor = socket(address.family.addressFamily, Int32(SOCK_DGRAM.rawValue), 0)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    let result: Int32
-    if address.family == .v4 {
-        var socketAddress = sockaddr_in()
-        socketAddress.sin_family = sa_family_t(AF_INET)
-        withUnsafeMutableBytes(of: &socketAddress.sin_addr) { $0.copyBytes(from: address.bytes) }
-        result = withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-    } else {
-        var socketAddress = sockaddr_in6()
-        socketAddress.sin6_family = sa_family_t(AF_INET6)
-        withUnsafeMutableBytes(of: &socketAddress.sin6_addr) { $0.copyBytes(from: address.bytes) }
-        result = withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-        }
+    do {
+        try Socket(family: address.family, type: .datagram).bind(address)
+        return nil
+    } catch {
+        if error.call == "socket" { return nil }
+        return error.code == .addressNotAvailable ? "is not an address of this machine"
+            : "cannot be used: \(error.code)"
     }
-    guard result != 0 else { return nil }
-    let code = errno
-    return code == EADDRNOTAVAIL ? "is not an address of this machine"
-        : "cannot be used: \(String(cString: strerror(code)))"
 }
