@@ -50,33 +50,19 @@ public enum CommandLineMain {
             Glibc.exit(code.rawValue)
         } catch let failure as CommandFailure {
             let message = failure.status == .usage ? hooks.usageMessage(failure.message) : failure.message
-            // Messages carry names from the command line, DNS and files: escaped, never raw control bytes.
-            FileHandle.standardError.write(Data("tracemap: \(Escaping.terminal(message, limit: 1000))\n".utf8))
+            // Messages carry names from the command line, DNS and files: `Output.error` escapes them.
+            Output.error(message)
             Glibc.exit(failure.status.rawValue)
         } catch {
             let code = root.exitCode(for: error)
             if code == .success {
                 // Help and --version: a stdout that cannot take them is an error like any other output's (74).
-                let bytes = Array((root.fullMessage(for: error) + "\n").utf8)
-                var offset = 0
-                while offset < bytes.count {
-                    let written = bytes[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { break }
-                    offset += written
-                }
-                if offset < bytes.count {
-                    let reason = String(cString: strerror(errno))
-                    FileHandle.standardError.write(Data("tracemap: cannot write output: \(reason)\n".utf8))
-                    Glibc.exit(ExitStatus.outputFailed.rawValue)
-                }
+                Output.line(root.fullMessage(for: error))
                 Glibc.exit(0)
             }
             var text = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             if code == .validationFailure { text = hooks.usageMessage(text) }
-            if !text.isEmpty {
-                FileHandle.standardError.write(Data("tracemap: \(Escaping.terminal(text, limit: 1000))\n".utf8))
-            }
+            if !text.isEmpty { Output.error(text) }
             Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }

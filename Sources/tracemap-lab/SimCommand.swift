@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TracemapCLI
 import TracemapModel
 import TracemapSim
 
@@ -44,12 +45,12 @@ struct SimCommand: ParsableCommand {
             simulator.waitUntilFinished()
             stopped.signal()
         }
-        FileHandle.standardError.write(Data("tracemap-lab sim: playing \(scenario) on \(tun)\n".utf8))
+        Output.writeStandardError("tracemap-lab sim: playing \(scenario) on \(tun)\n")
         stopped.wait()
         sources.forEach { $0.cancel() }
         simulator.stop()
         let counts = simulator.statistics
-        FileHandle.standardError.write(Data(("tracemap-lab sim: \(counts.received) packets, \(counts.answered) answered, "
-            + "\(counts.dropped) dropped, \(counts.ignored) ignored\n").utf8))
+        Output.writeStandardError("tracemap-lab sim: \(counts.received) packets, \(counts.answered) answered, "
+            + "\(counts.dropped) dropped, \(counts.ignored) ignored\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapImport
 import TracemapModel
 import TracemapRemote
@@ -71,7 +72,7 @@ struct AtlasCommand: AsyncParsableCommand {
         }
         let output = await RemoteReport(traces: traces, fields: fields, json: json, noReverseDNS: noReverseDNS,
                                         enrichment: enrichment).render()
-        FileHandle.standardOutput.write(Data(settings.secrets.scrub(output).utf8))
+        Output.write(settings.secrets.scrub(output))
     }
 
     private func fetch(_ session: RemoteSession) async throws(RemoteError) -> [ImportedTrace] {

@@ -1,3 +1,4 @@
+import TracemapCLI
 import ArgumentParser
 import Foundation
 import TracemapEnrich

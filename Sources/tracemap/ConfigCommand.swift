@@ -1,3 +1,4 @@
+import TracemapCLI
 import ArgumentParser
 import Foundation
 import TracemapConfig
@@ -19,7 +20,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print where the configuration file is read from.")
 
         func run() {
-            print(ConfigPaths.file(environment: ProcessInfo.processInfo.environment))
+            Output.line(ConfigPaths.file(environment: ProcessInfo.processInfo.environment))
         }
     }
 
@@ -37,11 +38,11 @@ struct ConfigCommand: ParsableCommand {
                 throw CommandFailure(message: error.description, status: .usage)
             }
             guard let config else {
-                print("# no configuration file at \(path): built-in defaults (tracemap config init writes one)")
+                Output.line("# no configuration file at \(path): built-in defaults (tracemap config init writes one)")
                 return
             }
-            print("# \(path): valid")
-            print(config.show(environment: environment), terminator: "")
+            Output.line("# \(path): valid")
+            Output.write(config.show(environment: environment))
         }
     }
 
@@ -59,7 +60,7 @@ struct ConfigCommand: ParsableCommand {
             let text = Config.template(schema: ConfigLayer.schema())
             let path = output ?? ConfigPaths.file(environment: ProcessInfo.processInfo.environment)
             if path == "-" {
-                print(text, terminator: "")
+                Output.write(text)
                 return
             }
             if !force && FileManager.default.fileExists(atPath: path) {
@@ -73,7 +74,7 @@ struct ConfigCommand: ParsableCommand {
                 throw CommandFailure(message: "cannot write \(path): \(error.localizedDescription)",
                                      status: .badInput)
             }
-            print("wrote \(path)")
+            Output.line("wrote \(path)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapImport
 import TracemapModel
 
@@ -47,7 +48,7 @@ struct DiffCommand: ParsableCommand {
         let fileB = try input.read(b, status: 2)
         let pairs: [(ImportedTrace, ImportedTrace)]
         do { pairs = try pair(fileA, fileB) } catch {
-            FileHandle.standardError.write(Data("tracemap: \(error)\n".utf8))
+            Output.error("\(error)")
             throw ExitCode(2)
         }
         let thresholds = TraceDiff.Thresholds(rttMs: rttMs, rttPercent: rttPercent)
@@ -55,10 +56,10 @@ struct DiffCommand: ParsableCommand {
         if json {
             let encoder = TracemapJSON.encoder(pretty: true)
             let data = diffs.count == 1 ? try encoder.encode(diffs[0]) : try encoder.encode(diffs)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            Output.line(String(decoding: data, as: UTF8.self))
         } else {
             let text = diffs.map { OfflineText.diff($0, fileA: a, fileB: b) }.joined(separator: "\n")
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Output.write(text)
         }
         if diffs.contains(where: { !$0.isSame }) { throw ExitCode(1) }
     }

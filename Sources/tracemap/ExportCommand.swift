@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapEnrich
 import TracemapImport
 import TracemapModel
@@ -79,12 +80,12 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let destination = output ?? Self.defaultOutput(for: file, format: format)
         if destination == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Output.write(text)
             return
         }
         try writeFile(destination, Array(text.utf8))
         let count = traces.count == 1 ? "1 trace" : "\(traces.count) traces"
-        print("wrote \(destination) (\(format.rawValue), \(count))")
+        Output.line("wrote \(destination) (\(format.rawValue), \(count))")
     }
 
     private func chosenFormat() throws -> Format {
@@ -147,7 +148,7 @@ struct ExportCommand: AsyncParsableCommand {
         let enricher = Enricher(options: options)
         if geoDatabase != nil {
             for warning in await enricher.warnings {
-                FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
+                Output.error("warning: \(warning)")
             }
         }
         let found = await enricher.resolve(Array(missing), timeout: .zero)
@@ -174,7 +175,7 @@ enum ExportInput {
     static func traces(of file: ImportedFile) -> [ExportTrace] {
         file.traces.map { imported in
             for note in imported.notes {
-                FileHandle.standardError.write(Data("tracemap: note: \(TextSafety.terminal(imported.label)): \(TextSafety.terminal(note))\n".utf8))
+                Output.error("note: \(TextSafety.terminal(imported.label)): \(TextSafety.terminal(note))")
             }
             let label = file.traces.count > 1 ? imported.label : nil
             guard imported.isRecording else { return ExportTrace(document: imported.document, label: label) }

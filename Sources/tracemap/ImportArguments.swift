@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapImport
 import TracemapModel
 
@@ -16,7 +17,7 @@ struct ImportArguments: ParsableArguments {
         do {
             return try TraceImporter.read(path: path, format: inputFormat)
         } catch {
-            FileHandle.standardError.write(Data("tracemap: \(error)\n".utf8))
+            Output.error("\(error)")
             throw ExitCode(status)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TracemapCLI
 import TracemapEnrich
 import TracemapGeo
 import TracemapImport
@@ -99,7 +100,7 @@ struct RemoteReport {
         let enricher = enrichment.makeEnricher(noReverseDNS: noReverseDNS)
         var info = await enricher.resolve(addresses, timeout: .milliseconds(1500))
         for warning in await enricher.warnings {
-            FileHandle.standardError.write(Data("tracemap: warning: \(warning)\n".utf8))
+            Output.error("warning: \(warning)")
         }
         for (address, engine) in fromEngines {
             var merged = info[address] ?? engine

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Synchronization
 import Foundation
+import TracemapCLI
 import TracemapEnrich
 import TracemapImport
 import TracemapModel
@@ -97,7 +98,7 @@ struct RemoteTrace {
                                      status: .badInput)
             }
         }
-        FileHandle.standardOutput.write(Data(settings.secrets.scrub(output).utf8))
+        Output.write(settings.secrets.scrub(output))
         // A vantage point that failed did not reach; one whose target address is unknown is not counted against.
         if traces.contains(where: { $0.document.hops.isEmpty
             || (!$0.document.reached && RemoteReport.targetKnown($0.document.meta)) }) {
@@ -226,7 +227,7 @@ final class RemoteSession: Sendable {
         let secrets = settings.secrets
         var log: (@Sendable (String) -> Void)?
         if settings.debugHTTP {
-            log = { line in FileHandle.standardError.write(Data("tracemap: http: \(secrets.scrub(line))\n".utf8)) }
+            log = { line in Output.error("http: \(secrets.scrub(line))") }
         }
         http = RemoteHTTP(secrets: secrets, log: log)
     }
@@ -237,7 +238,7 @@ final class RemoteSession: Sendable {
         let interactive = isatty(STDERR_FILENO) == 1
         let secrets = settings.secrets
         return { line in
-            if interactive { FileHandle.standardError.write(Data("tracemap: \(secrets.scrub(line))\n".utf8)) }
+            if interactive { Output.error(secrets.scrub(line)) }
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import Synchronization
 import TracemapImport
 import TracemapModel
@@ -248,6 +249,6 @@ final class RemoteWatchOutput: Sendable {
     }
 
     private func write(_ text: String) {
-        lock.withLock { _ in FileHandle.standardOutput.write(Data(secrets.scrub(text).utf8)) }
+        lock.withLock { _ in Output.write(secrets.scrub(text)) }
     }
 }

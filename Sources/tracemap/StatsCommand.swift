@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapCLI
 import TracemapImport
 import TracemapModel
 import TracemapReport
@@ -38,12 +39,12 @@ struct StatsCommand: ParsableCommand {
         }
         if json {
             let data = try TracemapJSON.encoder(pretty: true).encode(summaries.map(\.1))
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            Output.line(String(decoding: data, as: UTF8.self))
         } else {
             let text = summaries.map { path, summary, trace in
                 OfflineText.stats(summary, file: path) + (hops ? OfflineText.hops(trace.document) : "")
             }.joined(separator: "\n")
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Output.write(text)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TracemapCLI
 import TracemapMetrics
 import TracemapModel
 import TracemapMonitor
@@ -249,7 +250,7 @@ struct WatchCommand: AsyncParsableCommand {
         guard let option, let listen = ListenAddress(option), let exporter else { return nil }
         do {
             let server = try MetricsServer.start(listen, exporter: exporter)
-            FileHandle.standardError.write(Data("tracemap: serving metrics at http://\(server.address)/metrics\n".utf8))
+            Output.error("serving metrics at http://\(server.address)/metrics")
             return server
         } catch {
             throw CommandFailure(message: error.description, status: .network)

@@ -108,6 +108,12 @@ final class BadInputTests: XCTestCase {
         Row(command: "$T trace \"$(printf '\\342\\200\\256evil')\"", status: 3, message: "cannot resolve host '\\u{202e}evil'"),
         // Output that cannot be written: 74 and one line; a reader gone: quiet.
         Row(command: "$T --help > /dev/full", status: 74, message: "cannot write output: No space left on device"),
+        Row(command: "$T stats $D/good.jsonl > /dev/full", status: 74, message: "cannot write output: No space left on device"),
+        Row(command: "$T diff $D/good.jsonl $D/good.jsonl > /dev/full", status: 74,
+            message: "cannot write output: No space left on device"),
+        Row(command: "$T export --format csv -o - $D/good.jsonl > /dev/full", status: 74,
+            message: "cannot write output: No space left on device"),
+        Row(command: "$T --bogus 2> /dev/full", status: 64, message: ""),
         Row(command: "$NS $T trace -n --json 127.0.0.1 > /dev/full", status: 74,
             message: "cannot write output: No space left on device", root: true),
         Row(command: "$NS $T trace -n 127.0.0.1 >&-", status: 74, message: "cannot write output: Bad file descriptor",

@@ -2,10 +2,10 @@ import Foundation
 import TracemapModel
 import TracemapReport
 
-/// The one place tracemap writes its output. `FileHandle.write` traps on any error (a full disk, a closed
+/// The one place tracemap (and tracemap-lab) writes its output and its messages. `FileHandle.write` traps on any error (a full disk, a closed
 /// stdout, a reader gone); here a failed write is one line on stderr and exit 74 (EX_IOERR), and a reader that
 /// went away (EPIPE, when SIGPIPE is ignored) ends the program quietly with the status SIGPIPE would have given.
-enum Output {
+public enum Output {
     /// Keeps lines written from several tasks whole.
     private static let lock = NSLock()
     /// Whether descriptor 1 was closed when tracemap started (`>&-`): /dev/null holds its place so that no file
@@ -13,7 +13,7 @@ enum Output {
     nonisolated(unsafe) private static var standardOutputClosed = false
 
     /// Run first: a closed 0, 1 or 2 is reopened on /dev/null, remembering that stdout was closed.
-    static func protectStandardDescriptors() {
+    public static func protectStandardDescriptors() {
         for descriptor in Int32(0)...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
             let opened = open("/dev/null", O_RDWR)
             if opened >= 0 && opened != descriptor {
@@ -25,7 +25,7 @@ enum Output {
     }
 
     /// Writes `text` to stdout in full, or ends the program (74 with one line; quietly on a closed pipe).
-    static func write(_ text: String) {
+    public static func write(_ text: String) {
         guard !text.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -46,18 +46,18 @@ enum Output {
     }
 
     /// Writes `text` and a newline to stdout.
-    static func line(_ text: String) {
+    public static func line(_ text: String) {
         write(text + "\n")
     }
 
     /// Writes one line to stderr, prefixed `tracemap: `; a failure here has nowhere to be reported.
     /// Whatever the message quotes (a host name, a file's line, an option value) is escaped for the terminal.
-    static func error(_ line: String) {
+    public static func error(_ line: String) {
         writeStandardError("tracemap: \(Escaping.terminal(line, limit: 1000))\n")
     }
 
     /// Writes raw bytes to stderr (the bell under --json), ignoring failures.
-    static func writeStandardError(_ text: String) {
+    public static func writeStandardError(_ text: String) {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
