@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Already in the graph through swift-nio: its `Errno` and `FileDescriptor` are the typed syscalls of files.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C shims only: accessors for C globals and macros, nothing clever.
@@ -31,7 +33,9 @@ let package = Package(
 
         .target(name: "TracemapModel"),
         .target(name: "TracemapPacket", dependencies: ["TracemapModel"]),
-        .target(name: "TracemapNet", dependencies: ["TracemapModel", "TracemapPacket", "CNetShim"]),
+        .target(name: "TracemapNet", dependencies: [
+            "TracemapModel", "TracemapPacket", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "TracemapProbe", dependencies: [
             "TracemapModel", "TracemapPacket", "TracemapNet",
             .product(name: "Collections", package: "swift-collections"),
@@ -41,7 +45,7 @@ let package = Package(
             .product(name: "Collections", package: "swift-collections"),
         ]),
         .target(name: "TracemapMonitor", dependencies: [
-            "TracemapModel", "TracemapProbe", "TracemapStats",
+            "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats",
             .product(name: "Collections", package: "swift-collections"),
         ]),
         // Places: the land mask every map draws, and locations checked against the physics of the RTT.
@@ -61,11 +65,11 @@ let package = Package(
         ]),
         // Reads saved traces: tracemap's own files and those of other tools and remote engines.
         .target(name: "TracemapImport", dependencies: [
-            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport",
+            "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapNet",
         ]),
         .target(name: "TracemapTUI", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich", "TracemapGeo",
-            "CNcursesw",
+            "TracemapNet", "CNcursesw",
         ]),
         // Remote vantage points: HTTP clients for Globalping, RIPE Atlas and Cloudflare's traceroute API.
         .target(name: "TracemapRemote", dependencies: [
@@ -81,7 +85,7 @@ let package = Package(
             "TracemapModel", "TracemapReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // config.toml: parsing, checking against the commands' options, precedence. Knows no command.
-        .target(name: "TracemapConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TracemapConfig", dependencies: ["TracemapNet", .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
             "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI", "TracemapLab",

@@ -1,5 +1,6 @@
 import Glibc
 import TOMLKit
+import TracemapNet
 
 /// Where in config.toml something is: 1-based line and column, as editors count.
 public struct SourcePosition: Sendable, Hashable {
@@ -97,30 +98,20 @@ public struct ConfigFile: Sendable, Hashable {
     /// directory, a file without read permission, not UTF-8) is an error.
     static func readText(_ path: String) throws(ConfigError) -> String? {
         let start = SourcePosition(line: 1, column: 1)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path, limit: 1 << 20).bytes
+        } catch .system(let code) where code == .noSuchFileOrDirectory || code == .notDirectory {
+            return nil
+        } catch .system(let code) where code == .permissionDenied && !FileBytes.exists(path) {
             // A directory on the way that this user may not search (HOME=/root under `sudo -u nobody`, setpriv)
             // hides whether the file exists at all: that is no config file, not an error. A file that exists
             // and cannot be read is one.
-            var status = stat()
-            if errno == EACCES, stat(path, &status) != 0 { return nil }
-            throw ConfigError(path: path, position: start, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ConfigError(path: path, position: start, message: "cannot read: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-            if bytes.count > 1 << 20 {
-                throw ConfigError(path: path, position: start, message: "larger than 1 MiB; not a config file")
-            }
+            return nil
+        } catch .tooLarge {
+            throw ConfigError(path: path, position: start, message: "larger than 1 MiB; not a config file")
+        } catch {
+            throw ConfigError(path: path, position: start, message: "cannot read: \(error)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(path: path, position: start, message: "not UTF-8 text")

@@ -7,6 +7,7 @@ import Foundation
 import Glibc
 #endif
 import TracemapModel
+import TracemapNet
 import TracemapMonitor
 import TracemapReport
 import TracemapStats
@@ -99,31 +100,14 @@ public enum TraceImporter {
 
     /// The whole file and its modification time.
     private static func load(_ path: String) throws(ImportError) -> (Data, Date) {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
-        defer { if fd != 0 { close(fd) } }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .cannotRead(path: path, reason: "is a directory") }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            // Bounded memory whatever the file is (`/dev/zero`, a runaway recording): a trace file this large is
-            // not one tracemap can show, and reading on would only exhaust memory.
-            if bytes.count > TraceImporter.sizeLimit {
-                throw .cannotRead(path: path, reason: "larger than \(TraceImporter.sizeLimit >> 20) MiB: not a trace file tracemap reads")
-            }
+        do {
+            let file = try FileBytes.read(path, limit: TraceImporter.sizeLimit)
+            return (Data(file.bytes), file.modified)
+        } catch .tooLarge(let limit) {
+            throw .cannotRead(path: path, reason: "larger than \(limit >> 20) MiB: not a trace file tracemap reads")
+        } catch {
+            throw .cannotRead(path: path, reason: error.description)
         }
-        let modified = path == "-" ? Date()
-            : Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-        return (Data(bytes), modified)
     }
 }
 

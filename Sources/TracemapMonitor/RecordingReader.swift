@@ -1,5 +1,6 @@
 import Foundation
 import TracemapModel
+import TracemapNet
 
 /// A line of a recording that could not be read.
 public struct RecordingProblem: Error, Sendable, Hashable, CustomStringConvertible {
@@ -48,12 +49,12 @@ public struct RecordingReader: Sequence, Sendable {
 
     /// Opens `path` once to report an unreadable file now; each iteration reads it from the start.
     public init(path: String) throws(RecordingError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
-        var info = stat()
-        let isDirectory = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-        close(fd)
-        if isDirectory { throw .cannotRead(path: path, reason: "is a directory") }
+        do {
+            let descriptor = try FileBytes.openForReading(path)
+            try? descriptor.close()
+        } catch {
+            throw .cannotRead(path: path, reason: error.description)
+        }
         source = .file(path)
     }
 
@@ -141,7 +142,7 @@ public struct RecordingReader: Sequence, Sendable {
 
 /// Splits a file or a buffer into lines, reading a file 64 KiB at a time.
 private final class LineSource {
-    private var descriptor: Int32 = -1
+    private var descriptor: FileDescriptor?
     private var buffer: [UInt8] = []
     private var start = 0
     /// Where the search for the next newline resumes: bytes before it hold none (each byte is scanned once).
@@ -153,9 +154,10 @@ private final class LineSource {
     private(set) var overlong = false
 
     init(path: String) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            failure = String(cString: strerror(errno))
+        do {
+            descriptor = try FileBytes.openForReading(path)
+        } catch {
+            failure = error.description
             ended = true
         }
     }
@@ -165,7 +167,7 @@ private final class LineSource {
         ended = true
     }
 
-    deinit { if descriptor >= 0 { close(descriptor) } }
+    deinit { try? descriptor?.close() }
 
     /// The next line without its newline, and whether it had one.
     func next() -> (ArraySlice<UInt8>, Bool)? {
@@ -202,13 +204,17 @@ private final class LineSource {
             scanned -= start
             start = 0
         }
+        guard let descriptor else { return }
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { return }
-            failure = String(cString: strerror(errno))
+        let count: Int
+        do {
+            count = try chunk.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+        } catch {
+            failure = (error as? Errno ?? .current).description
             ended = true
-        } else if count == 0 {
+            return
+        }
+        if count == 0 {
             ended = true
         } else {
             buffer.append(contentsOf: chunk[0..<count])

@@ -1,5 +1,6 @@
 import Foundation
 import TracemapModel
+import TracemapNet
 
 /// Why a recording cannot be written or read; prints as one line naming the file.
 public enum RecordingError: Error, CustomStringConvertible, Sendable, Hashable {
@@ -26,7 +27,7 @@ public enum RecordingError: Error, CustomStringConvertible, Sendable, Hashable {
 /// missing. (The page cache survives the process; it does not survive a power cut, which would need fsync.)
 public final class RecordingWriter: @unchecked Sendable {
     public let path: String
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     // Guards `closed` and keeps lines from two writers (a monitor and its owner) from interleaving.
     private let lock = NSLock()
     private var closed = false
@@ -34,9 +35,11 @@ public final class RecordingWriter: @unchecked Sendable {
     /// Creates (or truncates) `path`, mode 0644.
     public init(path: String) throws(RecordingError) {
         self.path = path
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
-        descriptor = fd
+        do {
+            descriptor = try FileBytes.create(path)
+        } catch {
+            throw .cannotCreate(path: path, reason: error.description)
+        }
     }
 
     deinit { close() }
@@ -51,19 +54,11 @@ public final class RecordingWriter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { throw .cannotWrite(path: path, reason: "the recording is closed") }
-        let failure: Int32? = bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
+        do {
+            try FileBytes.write(bytes, to: descriptor)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.description)
         }
-        if let failure { throw .cannotWrite(path: path, reason: String(cString: strerror(failure))) }
     }
 
     public func close() {
@@ -71,6 +66,6 @@ public final class RecordingWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !closed else { return }
         closed = true
-        Foundation.close(descriptor)
+        try? descriptor.close()
     }
 }

@@ -1,22 +1,18 @@
 import CNetShim
 import Foundation
+import SystemPackage
 import TracemapModel
 
 // Typed values for the C constants of the socket layer, in the manner of swift-system (`Errno`, `FilePermissions`):
 // callers write `.datagram`, `.readable` and `.notPermitted`, never `Int32(SOCK_DGRAM.rawValue)`, `Int16(POLLIN)`
 // or a bare errno. Only TracemapNet spells the C names.
 
-/// An errno value (errno(3)).
-public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: Int32
+/// An errno value (errno(3)): swift-system's `Errno`, so files and sockets report failures in one type.
+public typealias Errno = SystemPackage.Errno
 
-    public init(rawValue: Int32) { self.rawValue = rawValue }
-
+extension Errno {
     /// The calling thread's errno, read right after the failed call.
     public static var current: Errno { Errno(rawValue: errno) }
-
-    /// strerror(3)'s text, e.g. "Network is unreachable".
-    public var description: String { String(cString: strerror(rawValue)) }
 
     /// A short name such as "ENETUNREACH" for records and raw output.
     public var symbol: String {
@@ -33,36 +29,10 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
         }
     }
 
-    /// EPERM: the operation needs a privilege (raw sockets without CAP_NET_RAW, SO_BINDTODEVICE).
-    public static let notPermitted = Errno(rawValue: EPERM)
-    /// EACCES: refused by permissions (ping sockets outside `net.ipv4.ping_group_range`).
-    public static let permissionDenied = Errno(rawValue: EACCES)
-    /// EAFNOSUPPORT: the kernel has no such address family (IPv6 disabled).
-    public static let addressFamilyNotSupported = Errno(rawValue: EAFNOSUPPORT)
-    /// ENODEV: no such network device.
-    public static let noSuchDevice = Errno(rawValue: ENODEV)
-    /// EADDRNOTAVAIL: the address is not on this machine.
-    public static let addressNotAvailable = Errno(rawValue: EADDRNOTAVAIL)
-    /// EADDRINUSE: the port is taken.
-    public static let addressInUse = Errno(rawValue: EADDRINUSE)
-    /// ENETUNREACH.
-    public static let networkUnreachable = Errno(rawValue: ENETUNREACH)
-    /// EHOSTUNREACH.
-    public static let noRouteToHost = Errno(rawValue: EHOSTUNREACH)
-    /// EMSGSIZE.
-    public static let messageTooLong = Errno(rawValue: EMSGSIZE)
-    /// ENOBUFS.
-    public static let noBufferSpace = Errno(rawValue: ENOBUFS)
-    /// EINVAL.
-    public static let invalidArgument = Errno(rawValue: EINVAL)
-    /// ECONNREFUSED: a TCP reset, or an ICMP port unreachable on a connected UDP socket.
-    public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
-    /// EAGAIN / EWOULDBLOCK (one value on Linux): nothing to read on a non-blocking socket.
-    public static let wouldBlock = Errno(rawValue: EAGAIN)
-    /// EINTR: a signal arrived during the call.
-    public static let interrupted = Errno(rawValue: EINTR)
+    /// ENODEV: no such network device (swift-system names it after its BSD meaning).
+    public static var noSuchDevice: Errno { .operationNotSupportedByDevice }
     /// EINPROGRESS: a non-blocking connect has started.
-    public static let inProgress = Errno(rawValue: EINPROGRESS)
+    public static var inProgress: Errno { .nowInProgress }
 }
 
 /// A socket type for socket(2).

@@ -1,5 +1,6 @@
 import Foundation
 import TracemapModel
+import TracemapNet
 
 /// Host facts from a JSON file (`--hosts FILE`): an object of address → HostInfo in the recording's own
 /// HostInfo form, e.g. `{"198.51.100.1": {"hostname": "r1.lab", "class": "documentation",
@@ -17,13 +18,12 @@ public struct StaticHostInfo: HostInfoProvider {
 
     public init(path: String, fallback: (any HostInfoProvider)? = nil) throws {
         // At most 16 MiB: `--hosts /dev/zero` must not read forever.
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw TUIInputError(description: "\(path): \(String(cString: strerror(errno)))")
+        let data: Data
+        do {
+            data = Data(try FileBytes.read(path, limit: 16 << 20).bytes)
+        } catch {
+            throw TUIInputError(description: "\(path): \(error)")
         }
-        defer { try? handle.close() }
-        let limit = 16 << 20
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
-        guard data.count <= limit else { throw TUIInputError(description: "\(path): larger than 16 MiB") }
         let table = try TracemapJSON.decoder().decode([String: HostInfo].self, from: data)
         var hosts: [IPAddress: HostInfo] = [:]
         for (text, info) in table {

@@ -69,11 +69,12 @@ struct ConfigCommand: ParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                         withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 throw CommandFailure(message: "cannot write \(path): \(error.localizedDescription)",
                                      status: .badInput)
             }
+            // In place, as every file tracemap writes: `-o /dev/null --force` must not replace the device.
+            try writeFile(path, Array(text.utf8))
             Output.line("wrote \(path)")
         }
     }

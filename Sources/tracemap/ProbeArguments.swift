@@ -182,10 +182,14 @@ struct TargetArguments: ParsableArguments {
     func all() throws -> [String] {
         var names = hosts
         if let targetsFile {
-            guard let data = FileManager.default.contents(atPath: targetsFile) else {
-                throw CommandFailure(message: "cannot read --targets \(targetsFile)", status: .badInput)
+            let bytes: [UInt8]
+            do {
+                // Bounded: `--targets /dev/zero` must not read forever.
+                bytes = try FileBytes.read(targetsFile, limit: 16 << 20).bytes
+            } catch {
+                throw CommandFailure(message: "cannot read --targets \(targetsFile): \(error)", status: .badInput)
             }
-            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
                 let host = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
                     .trimmingCharacters(in: .whitespaces)
                 if !host.isEmpty { names.append(host) }

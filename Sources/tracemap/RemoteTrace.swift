@@ -93,10 +93,7 @@ struct RemoteTrace {
             // The file a -w writes holds what --json prints, and, like it, never a secret an engine echoed.
             let data = try TracemapJSON.encoder(pretty: true).encode(await report.documents())
             let text = settings.secrets.scrub(String(decoding: data, as: UTF8.self)) + "\n"
-            guard FileManager.default.createFile(atPath: write, contents: Data(text.utf8)) else {
-                throw CommandFailure(message: "cannot write \(write): \(String(cString: strerror(errno)))",
-                                     status: .badInput)
-            }
+            try writeFile(write, Array(text.utf8))
         }
         Output.write(settings.secrets.scrub(output))
         // A vantage point that failed did not reach; one whose target address is unknown is not counted against.

@@ -1,6 +1,7 @@
 import Foundation
 import TracemapEnrich
 import TracemapModel
+import TracemapNet
 import TracemapReport
 
 /// `trace -w FILE`: the `--json` document(s), redacted as the printed output is, written whole to FILE.
@@ -18,22 +19,11 @@ func saveTrace(_ documents: [TraceDocument], to path: String, redactor: Redactor
     try writeFile(path, Array(text.utf8))
 }
 
-/// Writes `bytes` to `path` in place: open, truncate, write. Never through a temporary file and a rename (as
-/// Foundation's atomic writes do), which would replace `/dev/null`, a FIFO or a symlink's target with a file.
+/// Writes `bytes` to `path` in place (`FileBytes.write`: never a temporary file and a rename).
 func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-        throw CommandFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))", status: .badInput)
-    }
-    defer { close(fd) }
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else {
-            throw CommandFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))",
-                                 status: .badInput)
-        }
-        offset += written
+    do {
+        try FileBytes.write(bytes, toFile: path)
+    } catch {
+        throw CommandFailure(message: "cannot write \(path): \(error)", status: .badInput)
     }
 }

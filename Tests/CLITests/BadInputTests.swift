@@ -52,6 +52,7 @@ final class BadInputTests: XCTestCase {
         Row(command: "$T trace -s not-an-address h", status: 64, message: "--source is not an IP address: not-an-address"),
         Row(command: "$T trace --profile nope h", status: 64, message: "'nope' is invalid for '--profile"),
         Row(command: "$T trace --targets $D/nonexistent.txt", status: 6, message: "cannot read --targets"),
+        Row(command: "$T trace --targets /dev/zero", status: 6, message: "cannot read --targets /dev/zero: larger than 16 MiB"),
         Row(command: "$T watch --interval 0 h", status: 64, message: "--interval must be 0.01…86400 s (got 0)"),
         Row(command: "$T watch --interval inf h", status: 64, message: "--interval must be 0.01…86400 s (got inf)"),
         Row(command: "$T watch --timeout 1e300 h", status: 64, message: "--timeout must be 1…60000 ms"),
