@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TracemapModel
 
 /// When, in which round and for which target the detectors of one round raise their events.

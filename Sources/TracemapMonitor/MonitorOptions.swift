@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How a monitor paces its rounds and when it raises an event. TTL range, protocol and flows come from the
 /// prober's `ProbeOptions`; these are the monitor's own settings. Parsing stays in the executable.

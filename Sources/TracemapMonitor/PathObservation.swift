@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TracemapModel
 
 /// What one round saw of the path, TTL by TTL: the input every detector reads. Probes past the destination's

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 import TracemapModel
 import TracemapNet
 
@@ -25,12 +30,11 @@ public enum RecordingError: Error, CustomStringConvertible, Sendable, Hashable {
 /// Each line goes to the kernel in one `write(2)` with its newline, straight from the encoder — no user-space
 /// buffer — so a writer killed with SIGKILL leaves every finished line whole; at most the line being written is
 /// missing. (The page cache survives the process; it does not survive a power cut, which would need fsync.)
-public final class RecordingWriter: @unchecked Sendable {
+public final class RecordingWriter: Sendable {
     public let path: String
     private let descriptor: FileDescriptor
-    // Guards `closed` and keeps lines from two writers (a monitor and its owner) from interleaving.
-    private let lock = NSLock()
-    private var closed = false
+    /// Whether the file is closed; holding it keeps lines from two writers (a monitor and its owner) whole.
+    private let closed = Mutex(false)
 
     /// Creates (or truncates) `path`, mode 0644.
     public init(path: String) throws(RecordingError) {
@@ -51,21 +55,23 @@ public final class RecordingWriter: @unchecked Sendable {
         } catch {
             throw .cannotWrite(path: path, reason: "cannot encode line: \(error)")
         }
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { throw .cannotWrite(path: path, reason: "the recording is closed") }
-        do {
-            try FileBytes.write(bytes, to: descriptor)
-        } catch {
-            throw .cannotWrite(path: path, reason: error.description)
+        let failure = closed.withLock { closed -> RecordingError? in
+            if closed { return .cannotWrite(path: path, reason: "the recording is closed") }
+            do throws(FileError) {
+                try FileBytes.write(bytes, to: descriptor)
+                return nil
+            } catch {
+                return .cannotWrite(path: path, reason: error.description)
+            }
         }
+        if let failure { throw failure }
     }
 
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        closed = true
-        try? descriptor.close()
+        closed.withLock { closed in
+            guard !closed else { return }
+            closed = true
+            try? descriptor.close()
+        }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TracemapModel
 
 /// Route changes and the destination's presence, judged round by round against an established path.
