@@ -186,8 +186,21 @@ public struct TraceDocument: Codable, Sendable {
         case meta, reached, hops, probes, geography
     }
 
+    /// Always the current schema: a document read from an older file is held in today's shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        var meta = meta
+        meta.schemaVersion = TraceMeta.schemaVersion
+        try c.encode(meta, forKey: .meta)
+        try c.encode(reached, forKey: .reached)
+        try c.encode(hops, forKey: .hops)
+        try c.encode(probes, forKey: .probes)
+        try c.encodeIfPresent(geography, forKey: .geography)
+    }
+
     /// A version 1 document's hops had no figures of their own: they are computed again from its probes, as
-    /// `trace` computed them, or else combined from its responders'.
+    /// `trace` computed them (else combined from its responders'). Its responders keep the figures the file
+    /// states (from RTTs more precise than the probes' three decimals) and take the others from the probes.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         meta = try c.decode(TraceMeta.self, forKey: .meta)
@@ -204,7 +217,7 @@ public struct TraceDocument: Codable, Sendable {
             hops[index].figures = .cumulative(hop)
             for position in hops[index].responders.indices {
                 if let responder = hop.responders[hops[index].responders[position].address] {
-                    hops[index].responders[position].figures = .responder(responder, windowed: false)
+                    hops[index].responders[position].figures.fill(from: .responder(responder, windowed: false))
                 }
             }
         }

@@ -289,6 +289,14 @@ extension StatsView {
         }
     }
 
+    /// Takes from `other` every stored field this view has no value for (a file's figures completed from its
+    /// probes).
+    public mutating func fill(from other: StatsView) {
+        for field in HopField.all where field.isStored && field.value(self) == nil {
+            if let value = field.value(other) { field.store(value, in: &self) }
+        }
+    }
+
     /// Reads the fields `encodeFields` wrote; a missing one stays 0 (counts) or nil (measurements).
     public init(fieldsFrom decoder: any Decoder) throws {
         self.init()
