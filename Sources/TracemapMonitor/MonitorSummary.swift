@@ -28,14 +28,14 @@ public struct MonitorSummary: Codable, Sendable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             address = try c.decode(IPAddress.self, forKey: .address)
             sharePercent = try c.decode(Double.self, forKey: .sharePercent)
-            figures = try StatsView(fieldsFrom: decoder)
+            figures = try StatsView(fieldsFrom: decoder, responder: true)
         }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(address, forKey: .address)
             try c.encode(sharePercent, forKey: .sharePercent)
-            try figures.encodeFields(to: encoder)
+            try figures.encodeFields(to: encoder, responder: true)
         }
     }
 

@@ -38,7 +38,7 @@ public enum ExportCSV {
                               responder.address.description, TraceRenderer.csvField(responder.info?.hostname ?? ""),
                               responder.sharePercent.formatted(decimals: 1)]
                     + columns.map { column in
-                        (column.key == "loss_pct" || column.key == "sent" ? column.value(hopView) : column.value(view))
+                        (column.ofHop ? column.value(hopView) : column.value(view))
                             .map { $0.formatted(decimals: 3) } ?? ""
                     }
                 lines.append(fields.joined(separator: ","))

@@ -59,7 +59,7 @@ public struct TraceDocument: Codable, Sendable {
             kind = try c.decode(ReplyKind.self, forKey: .kind)
             mpls = try c.decode([MPLSLabel].self, forKey: .mpls)
             info = try c.decodeIfPresent(HostInfo.self, forKey: .info)
-            figures = try StatsView(fieldsFrom: decoder)
+            figures = try StatsView(fieldsFrom: decoder, responder: true)
             let old = try decoder.container(keyedBy: VersionOneKeys.self)
             if let replies = try old.decodeIfPresent(Int.self, forKey: .replies) {
                 figures.sent = replies
@@ -78,7 +78,7 @@ public struct TraceDocument: Codable, Sendable {
             try c.encode(kind, forKey: .kind)
             try c.encode(mpls, forKey: .mpls)
             try c.encodeIfPresent(info, forKey: .info)
-            try figures.encodeFields(to: encoder)
+            try figures.encodeFields(to: encoder, responder: true)
         }
     }
 

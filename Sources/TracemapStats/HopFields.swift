@@ -152,10 +152,13 @@ public struct HopField: Sendable {
     public let unit: Unit
     public let doc: String
     public let metric: Metric?
+    /// A figure of the whole hop, never of one ECMP responder (loss, and the probes sent to the TTL): a JSON
+    /// responder leaves it out, a CSV row of a responder repeats the hop's.
+    public let ofHop: Bool
     let reading: Reading
 
     init(_ letter: Character, _ key: String, _ title: String, width: Int, decimals: Int, _ unit: Unit,
-         _ reading: Reading, metric: Metric? = nil, doc: String) {
+         _ reading: Reading, ofHop: Bool = false, metric: Metric? = nil, doc: String) {
         self.letter = letter
         self.key = key
         self.title = title
@@ -164,6 +167,7 @@ public struct HopField: Sendable {
         self.unit = unit
         self.reading = reading
         self.metric = metric
+        self.ofHop = ofHop
         self.doc = doc
     }
 
@@ -207,20 +211,20 @@ public struct HopField: Sendable {
     }
 
     public static let all: [HopField] = [
-        HopField("L", "loss_pct", "Loss%", width: 6, decimals: 1, .percent, .measure(\.lossPercent),
+        HopField("L", "loss_pct", "Loss%", width: 6, decimals: 1, .percent, .measure(\.lossPercent), ofHop: true,
                  metric: Metric(name: "tracemap_hop_loss_ratio", kind: .gauge,
                                 help: "Probes without a reply over probes sent since start (0-1).", scale: 0.01),
-                 doc: "probes without a reply, of those sent (a hop's; never one responder's)"),
+                 doc: "probes without a reply, of those sent"),
         HopField("D", "dropped", "Drop", width: 5, decimals: 0, .count, .derived { Double($0.sent - $0.received) },
-                 doc: "probes without a reply (sent − received)"),
+                 ofHop: true, doc: "probes without a reply (sent − received)"),
         HopField("R", "received", "Rcv", width: 5, decimals: 0, .count, .count(\.received),
                  metric: Metric(name: "tracemap_hop_probes_received_total", kind: .counter,
                                 help: "Replies received from this TTL in time.", scale: 1),
                  doc: "replies in time (a responder's: its replies)"),
-        HopField("S", "sent", "Snt", width: 5, decimals: 0, .count, .count(\.sent),
+        HopField("S", "sent", "Snt", width: 5, decimals: 0, .count, .count(\.sent), ofHop: true,
                  metric: Metric(name: "tracemap_hop_probes_sent_total", kind: .counter,
                                 help: "Probes sent to this TTL.", scale: 1),
-                 doc: "probes sent (a responder's: its replies)"),
+                 doc: "probes sent"),
         HopField("N", "last_ms", "Last", width: 7, decimals: 2, .milliseconds, .measure(\.last),
                  metric: seconds("last", "Round-trip time of the newest reply."),
                  doc: "RTT of the newest reply"),
@@ -278,10 +282,11 @@ public struct HopFieldKey: CodingKey, Sendable {
 
 extension StatsView {
     /// Writes every field that has a value under its key into the object being encoded (a hop or a responder
-    /// adds its own keys beside them): counts as integers, measurements as numbers, nothing for a missing value.
-    public func encodeFields(to encoder: any Encoder) throws {
+    /// adds its own keys beside them): counts as integers, measurements as numbers, nothing for a missing value;
+    /// for a responder, nothing of the hop's (`ofHop`).
+    public func encodeFields(to encoder: any Encoder, responder: Bool = false) throws {
         var container = encoder.container(keyedBy: HopFieldKey.self)
-        for field in HopField.all {
+        for field in HopField.all where !(responder && field.ofHop) {
             guard let value = field.value(self) else { continue }
             let key = HopFieldKey(stringValue: field.key)
             if field.unit == .count { try container.encode(Int(value), forKey: key) }
@@ -297,8 +302,9 @@ extension StatsView {
         }
     }
 
-    /// Reads the fields `encodeFields` wrote; a missing one stays 0 (counts) or nil (measurements).
-    public init(fieldsFrom decoder: any Decoder) throws {
+    /// Reads the fields `encodeFields` wrote; a missing one stays 0 (counts) or nil (measurements). A responder's
+    /// `sent` is its replies, as `responder(_:windowed:)` has it.
+    public init(fieldsFrom decoder: any Decoder, responder: Bool = false) throws {
         self.init()
         let container = try decoder.container(keyedBy: HopFieldKey.self)
         for field in HopField.all where field.isStored {
@@ -306,6 +312,7 @@ extension StatsView {
                 field.store(value, in: &self)
             }
         }
+        if responder { sent = received }
     }
 }
 
