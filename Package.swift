@@ -112,8 +112,9 @@ let package = Package(
         .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
                                                         "TestSupport"],
                     exclude: ["Fixtures"]),
+        // Also the hop field table's test, which needs every consumer (Report's CSV and JSON beside these).
         .testTarget(name: "MetricsTests", dependencies: ["TracemapMetrics", "TracemapMonitor", "TracemapStats",
-                                                         "TracemapModel"]),
+                                                         "TracemapModel", "TracemapReport"]),
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).

@@ -61,10 +61,10 @@ enum CloudflareParser {
                 return TraceDocument.Responder(
                     address: address, replies: count,
                     sharePercent: received > 0 ? Double(count) / Double(received) * 100 : 0,
-                    minMs: count > 0 ? node["min_rtt_ms"].double : nil,
-                    meanMs: count > 0 ? node["mean_rtt_ms"].double : nil,
-                    maxMs: count > 0 ? node["max_rtt_ms"].double : nil,
-                    stddevMs: count > 0 ? node["std_dev_rtt_ms"].double : nil,
+                    best: count > 0 ? node["min_rtt_ms"].double : nil,
+                    mean: count > 0 ? node["mean_rtt_ms"].double : nil,
+                    worst: count > 0 ? node["max_rtt_ms"].double : nil,
+                    standardDeviation: count > 0 ? node["std_dev_rtt_ms"].double : nil,
                     kind: address == destination ? .echoReply : .timeExceeded,
                     info: ImportSupport.info(hostname: hostname, asn: ImportSupport.asn(node["asn"])))
             }.sorted { $0.replies > $1.replies }

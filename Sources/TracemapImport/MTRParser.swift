@@ -47,8 +47,8 @@ enum MTRParser {
                 let asn = ImportSupport.asn(hub["ASN"])
                 responders.append(TraceDocument.Responder(
                     address: shown, replies: received, sharePercent: 100,
-                    minMs: received > 0 ? hub["Best"].double : nil, meanMs: received > 0 ? hub["Avg"].double : nil,
-                    maxMs: received > 0 ? hub["Wrst"].double : nil, stddevMs: received > 0 ? hub["StDev"].double : nil,
+                    best: received > 0 ? hub["Best"].double : nil, mean: received > 0 ? hub["Avg"].double : nil,
+                    worst: received > 0 ? hub["Wrst"].double : nil, standardDeviation: received > 0 ? hub["StDev"].double : nil,
                     kind: .timeExceeded, info: ImportSupport.info(hostname: name, asn: asn)))
             }
             hops.append(TraceDocument.Hop(ttl: ttl, sent: sent, lost: max(0, sent - received),

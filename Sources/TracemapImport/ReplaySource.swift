@@ -61,8 +61,9 @@ extension ImportedTrace {
             let scale = total > ImportSupport.maxProbesPerHop ? Double(ImportSupport.maxProbesPerHop) / Double(total) : 1
             var answered = 0
             for responder in hop.responders where responder.replies > 0 {
-                let mean = responder.meanMs ?? responder.minMs ?? 0
-                let low = min(responder.minMs ?? mean, mean), high = max(responder.maxMs ?? mean, mean)
+                let figures = responder.figures
+                let mean = figures.mean ?? figures.best ?? 0
+                let low = min(figures.best ?? mean, mean), high = max(figures.worst ?? mean, mean)
                 let count = max(1, Int((Double(responder.replies) * scale).rounded()))
                 for index in 0..<count {
                     let rtt: Double

@@ -187,12 +187,9 @@ public struct TraceDiff: Codable, Sendable {
 
     static func isUnspecified(_ address: IPAddress) -> Bool { address.bytes.allSatisfy { $0 == 0 } }
 
-    /// Reply-weighted mean RTT of a hop.
+    /// Mean RTT of a hop over every reply (its responders' reply-weighted).
     static func meanRTT(_ hop: TraceDocument.Hop) -> Double? {
-        let answered = hop.responders.filter { $0.replies > 0 && $0.meanMs != nil }
-        let count = answered.reduce(0) { $0 + $1.replies }
-        guard count > 0 else { return nil }
-        return answered.reduce(0) { $0 + ($1.meanMs ?? 0) * Double($1.replies) } / Double(count)
+        hop.figures.received > 0 ? hop.figures.mean : nil
     }
 
     static func text(_ path: [UInt32]) -> String { path.map { "AS\($0)" }.joined(separator: " → ") }

@@ -129,12 +129,11 @@ public struct TraceSummary: Codable, Sendable {
                        maxMs: samples[samples.count - 1], p95Ms: samples[max(0, rank - 1)], samples: samples.count)
         }
         guard document.reached, document.probes.isEmpty, rounds.isEmpty, let last = document.hops.last else { return nil }
-        let answered = last.responders.filter { $0.replies > 0 && $0.meanMs != nil }
-        guard !answered.isEmpty else { return nil }
-        let count = answered.reduce(0) { $0 + $1.replies }
-        let mean = answered.reduce(0) { $0 + ($1.meanMs ?? 0) * Double($1.replies) } / Double(max(1, count))
-        return RTT(minMs: answered.compactMap(\.minMs).min() ?? mean, meanMs: mean,
-                   maxMs: answered.compactMap(\.maxMs).max() ?? mean, p95Ms: nil, samples: count)
+        // A summary's figures (another tool's file): the hop's, combined from its responders' when read.
+        let figures = last.figures
+        guard figures.received > 0, let mean = figures.mean else { return nil }
+        return RTT(minMs: figures.best ?? mean, meanMs: mean, maxMs: figures.worst ?? mean, p95Ms: nil,
+                   samples: figures.received)
     }
 
     static func asnPath(_ document: TraceDocument) -> [UInt32] {

@@ -44,9 +44,9 @@ enum TrippyParser {
                 return TraceDocument.Responder(
                     address: host.0, replies: share,
                     sharePercent: received > 0 ? Double(share) / Double(received) * 100 : 0,
-                    minMs: received > 0 ? hop["best"].double : nil, meanMs: received > 0 ? hop["avg"].double : nil,
-                    maxMs: received > 0 ? hop["worst"].double : nil,
-                    stddevMs: received > 0 ? hop["stddev"].double : nil,
+                    best: received > 0 ? hop["best"].double : nil, mean: received > 0 ? hop["avg"].double : nil,
+                    worst: received > 0 ? hop["worst"].double : nil,
+                    standardDeviation: received > 0 ? hop["stddev"].double : nil,
                     kind: host.0 == destination ? .echoReply : .timeExceeded, mpls: labels,
                     info: ImportSupport.info(hostname: host.1, asn: nil))
             }

@@ -1,3 +1,5 @@
+import TracemapStats
+
 /// Every metric the exporter serves: one table, so a name has exactly one type, one help text and one set of
 /// label names. swift-prometheus stops the process (`fatalError`) on a help or type conflict within a name and on
 /// labelled plus unlabelled series in one family; creating series only through this table rules both out.
@@ -54,26 +56,17 @@ public struct MetricFamily: Sendable, Hashable {
         "1 while an alert of this kind (destination-lost, loss, rtt-spike) is raised and not recovered.")
 
     // Per hop (TTL) of a target.
-    public static let sent = MetricFamily(
-        "tracemap_hop_probes_sent_total", .counter, hopLabels, "Probes sent to this TTL.")
-    public static let received = MetricFamily(
-        "tracemap_hop_probes_received_total", .counter, hopLabels, "Replies received from this TTL in time.")
+    /// The families of the hop fields that declare a metric (`HopField.metric`, next to the field: probes sent
+    /// and received, loss ratio, last/mean/min/max/σ RTT), each with the field it reads.
+    public static let fieldFamilies: [FieldFamily] = HopField.all.compactMap { field in
+        field.metric.map { metric in
+            FieldFamily(field: field, family: MetricFamily(metric.name, metric.kind == .counter ? .counter : .gauge,
+                                                           hopLabels, metric.help))
+        }
+    }
     public static let late = MetricFamily(
         "tracemap_hop_probes_late_total", .counter, hopLabels,
         "Replies from this TTL that arrived after their probe had timed out.")
-    public static let lossRatio = MetricFamily(
-        "tracemap_hop_loss_ratio", .gauge, hopLabels, "Probes without a reply over probes sent since start (0-1).")
-    public static let rttLast = MetricFamily(
-        "tracemap_hop_rtt_last_seconds", .gauge, hopLabels, "Round-trip time of the newest reply.")
-    public static let rttMean = MetricFamily(
-        "tracemap_hop_rtt_mean_seconds", .gauge, hopLabels, "Mean round-trip time since start.")
-    public static let rttMin = MetricFamily(
-        "tracemap_hop_rtt_min_seconds", .gauge, hopLabels, "Smallest round-trip time since start.")
-    public static let rttMax = MetricFamily(
-        "tracemap_hop_rtt_max_seconds", .gauge, hopLabels, "Largest round-trip time since start.")
-    public static let rttStddev = MetricFamily(
-        "tracemap_hop_rtt_stddev_seconds", .gauge, hopLabels,
-        "Standard deviation of the round-trip time since start (sample, n-1).")
     public static let rtt = MetricFamily(
         "tracemap_hop_rtt_seconds", .histogram, hopLabels, "Round-trip times of the replies.")
     public static let responders = MetricFamily(
@@ -85,10 +78,19 @@ public struct MetricFamily: Sendable, Hashable {
 
     public static let all: [MetricFamily] = [
         buildInfo, targets, targetInfo, rounds, reachable, pathLength, pathID, routeChanges, events, alertsActive,
-        sent, received, late, lossRatio, rttLast, rttMean, rttMin, rttMax, rttStddev, rtt, responders, responderInfo,
-    ]
+    ] + fieldFamilies.map(\.family) + [late, rtt, responders, responderInfo]
 
     /// Upper bounds of the RTT histogram, seconds: 0.5 ms (a LAN) to 5 s (a satellite hop under load).
     public static let rttBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
                                               2.5, 5]
+}
+
+/// A per-hop family and the hop field whose value it carries (scaled to the family's base unit).
+public struct FieldFamily: Sendable {
+    public let field: HopField
+    public let family: MetricFamily
+
+    public func value(_ view: StatsView) -> Double? {
+        field.value(view).map { $0 * (field.metric?.scale ?? 1) }
+    }
 }

@@ -215,19 +215,17 @@ private struct State {
     private mutating func update(_ hop: HopStatistics, label: String, target: inout TargetState,
                                  registry: PrometheusCollectorRegistry) {
         let labels = [label, String(hop.ttl)]
-        setCounter(.sent, labels, to: hop.sent, in: registry)
-        setCounter(.received, labels, to: hop.received, in: registry)
-        setCounter(.late, labels, to: hop.late, in: registry)
-        series(.lossRatio, labels, in: registry)?.set(to: hop.sent == 0 ? 0 : Double(hop.lost) / Double(hop.sent))
-        // RTT gauges exist only once the hop answered: a silent hop has no RTT, not an RTT of 0.
-        let rtt = hop.cumulative
-        if let last = rtt.last, let mean = rtt.meanOrNil, let best = rtt.bestOrNil, let worst = rtt.worstOrNil {
-            series(.rttLast, labels, in: registry)?.set(to: last / 1000)
-            series(.rttMean, labels, in: registry)?.set(to: mean / 1000)
-            series(.rttMin, labels, in: registry)?.set(to: best / 1000)
-            series(.rttMax, labels, in: registry)?.set(to: worst / 1000)
-            series(.rttStddev, labels, in: registry)?.set(to: rtt.standardDeviation / 1000)
+        // The hop fields' families, read from the same figures every view shows. A field without a value makes
+        // no series: a silent hop has no RTT, not an RTT of 0.
+        let figures = StatsView.cumulative(hop)
+        for (field, family) in MetricFamily.fieldFamilies.map({ ($0, $0.family) }) {
+            guard let value = field.value(figures) else { continue }
+            switch family.kind {
+            case .counter: setCounter(family, labels, to: Int(value), in: registry)
+            case .gauge, .histogram: series(family, labels, in: registry)?.set(to: value)
+            }
         }
+        setCounter(.late, labels, to: hop.late, in: registry)
         let recent = Set(hop.responders.values.filter { !$0.window.samples.isEmpty }.map(\.address.description))
         series(.responders, labels, in: registry)?.set(to: Double(recent.count))
         let old = target.responders[hop.ttl] ?? []

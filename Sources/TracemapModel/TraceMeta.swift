@@ -6,7 +6,12 @@ import Foundation
 
 /// Who made a trace or recording, of what, how and when: the head of every file tracemap writes.
 public struct TraceMeta: Codable, Sendable, Hashable {
-    public static let schemaVersion = 1
+    /// 2: every hop and responder of a `trace --json` document carries the hop field table's keys (README "Hop
+    /// fields"); 1: hops had `sent, lost, loss_pct`, responders `replies, min_ms, mean_ms, max_ms, stddev_ms`.
+    /// Recordings are the same in both.
+    public static let schemaVersion = 2
+    /// The versions this tracemap reads (documents of version 1 are read into the version 2 shape).
+    public static let readableSchemaVersions = 1...schemaVersion
 
     public var tool: String = "tracemap"
     public var version: String = TracemapVersion.current

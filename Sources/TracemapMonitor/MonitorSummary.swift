@@ -3,76 +3,88 @@ import TracemapModel
 import TracemapStats
 
 /// A per-hop summary of a monitor at one moment: `watch --json` prints one every `--summary-every` rounds and a
-/// final one on exit (`"type":"summary"`). Column keys match the hop table's (`loss_pct`, `avg_ms`, …).
+/// final one on exit (`"type":"summary"`). Hops and responders carry the hop field table's keys (README "Hop
+/// fields"), as `trace --json` does.
 public struct MonitorSummary: Codable, Sendable {
     public struct Responder: Codable, Sendable, Hashable {
         public var address: IPAddress
-        public var replies: Int
         public var sharePercent: Double
+        /// Its replies only, since the start (loss is the hop's).
+        public var figures: StatsView
+
+        public var replies: Int { figures.received }
 
         enum CodingKeys: String, CodingKey {
-            case address, replies, sharePercent = "share_pct"
+            case address, sharePercent = "share_pct"
+        }
+
+        init(address: IPAddress, sharePercent: Double, figures: StatsView) {
+            self.address = address
+            self.sharePercent = sharePercent
+            self.figures = figures
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            address = try c.decode(IPAddress.self, forKey: .address)
+            sharePercent = try c.decode(Double.self, forKey: .sharePercent)
+            figures = try StatsView(fieldsFrom: decoder, responder: true)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(address, forKey: .address)
+            try c.encode(sharePercent, forKey: .sharePercent)
+            try figures.encodeFields(to: encoder, responder: true)
         }
     }
 
     public struct Hop: Codable, Sendable {
         public var ttl: Int
-        public var sent: Int
-        public var received: Int
+        /// Since the start (or the last reset), as mtr's.
+        public var figures: StatsView
         /// Replies that came after their probe's deadline: counted apart from `received`.
         public var late: Int
-        /// Since the start (or the last reset), as mtr's Loss%.
-        public var lossPercent: Double
         /// Over the rolling window: what the hop does now.
         public var windowLossPercent: Double
         /// Never answered: shown as silent, not as 100 % loss.
         public var silent: Bool
         public var responders: [Responder]
-        public var last: Double?
-        public var best: Double?
-        public var mean: Double?
-        public var worst: Double?
-        public var standardDeviation: Double?
-        /// Median and 95th percentile (nearest rank) over the rolling window.
-        public var median: Double?
-        public var p95: Double?
-        /// mtr's Jttr, Javg, Jmax; `interarrivalJitter` is RFC 3550's J (mtr's Jint ÷ 16).
-        public var lastJitter: Double?
-        public var meanJitter: Double?
-        public var maxJitter: Double?
-        public var interarrivalJitter: Double?
 
         enum CodingKeys: String, CodingKey {
-            case ttl, sent, received, late, lossPercent = "loss_pct", windowLossPercent = "window_loss_pct", silent
-            case responders, last = "last_ms", best = "best_ms", mean = "avg_ms", worst = "worst_ms"
-            case standardDeviation = "stdev_ms", median = "median_ms", p95 = "p95_ms", lastJitter = "jitter_ms"
-            case meanJitter = "javg_ms", maxJitter = "jmax_ms", interarrivalJitter = "jint_ms"
+            case ttl, late, windowLossPercent = "window_loss_pct", silent, responders
         }
 
         init(_ hop: HopStatistics) {
-            let acc = hop.cumulative
-            let summary = hop.window.summary
             ttl = hop.ttl
-            sent = hop.sent
-            received = hop.received
+            figures = .cumulative(hop)
             late = hop.late
-            lossPercent = hop.lossPercent
             windowLossPercent = hop.window.lossPercent
             silent = hop.isSilent
             responders = hop.respondersByShare.map {
-                Responder(address: $0.address, replies: $0.replies, sharePercent: hop.share(of: $0))
+                Responder(address: $0.address, sharePercent: hop.share(of: $0),
+                          figures: .responder($0, windowed: false))
             }
-            last = acc.last
-            best = acc.bestOrNil
-            mean = acc.meanOrNil
-            worst = acc.worstOrNil
-            standardDeviation = acc.count > 0 ? acc.standardDeviation : nil
-            median = summary.median
-            p95 = summary.p95
-            lastJitter = acc.lastJitter
-            meanJitter = acc.count > 1 ? acc.meanJitter : nil
-            maxJitter = acc.count > 1 ? acc.maxJitter : nil
-            interarrivalJitter = acc.count > 1 ? acc.interarrivalJitter : nil
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            ttl = try c.decode(Int.self, forKey: .ttl)
+            late = try c.decode(Int.self, forKey: .late)
+            windowLossPercent = try c.decode(Double.self, forKey: .windowLossPercent)
+            silent = try c.decode(Bool.self, forKey: .silent)
+            responders = try c.decode([Responder].self, forKey: .responders)
+            figures = try StatsView(fieldsFrom: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(ttl, forKey: .ttl)
+            try c.encode(late, forKey: .late)
+            try c.encode(windowLossPercent, forKey: .windowLossPercent)
+            try c.encode(silent, forKey: .silent)
+            try c.encode(responders, forKey: .responders)
+            try figures.encodeFields(to: encoder)
         }
     }
 

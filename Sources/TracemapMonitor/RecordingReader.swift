@@ -117,11 +117,11 @@ public struct RecordingReader: Sequence, Sendable {
                     return .failure(RecordingProblem(line: number, reason: Self.reason(error),
                                                      truncated: !terminated))
                 }
-                if case .header(let meta) = line, meta.schemaVersion != TraceMeta.schemaVersion {
+                if case .header(let meta) = line, !TraceMeta.readableSchemaVersions.contains(meta.schemaVersion) {
                     ended = true
                     return .failure(RecordingProblem(
                         line: number, reason: "schema_version \(meta.schemaVersion) is not one this tracemap reads "
-                            + "(\(TraceMeta.schemaVersion)); a newer tracemap wrote it?", truncated: false, fatal: true))
+                            + "(\(TraceMeta.readableSchemaVersions.lowerBound) to \(TraceMeta.schemaVersion)); a newer tracemap wrote it?", truncated: false, fatal: true))
                 }
                 if let why = line.implausibility {
                     return .failure(RecordingProblem(line: number, reason: why, truncated: false))

@@ -22,12 +22,9 @@ struct ExportSummary {
         let destination = document.reached
             ? hops.last { $0.responders.contains { $0.kind.isFromDestination } } ?? hops.last : nil
         destinationTTL = destination?.ttl
-        let responders = destination?.responders ?? []
-        destinationBest = responders.compactMap(\.minMs).min()
-        destinationWorst = responders.compactMap(\.maxMs).max()
-        let replies = responders.map(\.replies).reduce(0, +)
-        destinationMean = replies == 0 ? nil
-            : responders.compactMap { r in r.meanMs.map { $0 * Double(r.replies) } }.reduce(0, +) / Double(replies)
+        destinationBest = destination?.figures.best
+        destinationWorst = destination?.figures.worst
+        destinationMean = destination?.figures.mean
         destinationLoss = destination?.lossPercent
         sent = hops.map(\.sent).max() ?? 0
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TracemapGeo
 import TracemapModel
+import TracemapStats
 
 /// One self-contained HTML page that works offline: no CDN, no web font, no external script or image. The world
 /// map is inline SVG from the project's land mask (`SVGMap`), then the summary, the geography findings, for a
@@ -129,13 +130,12 @@ public enum HTMLExport {
     static func hopTable(_ document: TraceDocument) -> String {
         let h = TextSafety.html
         func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
-        let maxRTT = document.hops.flatMap { $0.responders.compactMap(\.meanMs) }.max() ?? 0
-        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
+        let maxRTT = document.hops.flatMap { $0.responders.compactMap(\.figures.mean) }.max() ?? 0
         var out = "<table class=\"hops\"><thead><tr><th>Hop</th><th>Host</th><th>ASN</th><th>Location</th>"
-            + "<th class=\"n\">Loss%</th><th class=\"n\">Snt</th><th class=\"n\">Last</th><th class=\"n\">Avg</th>"
-            + "<th class=\"n\">Best</th><th class=\"n\">Wrst</th><th class=\"n\">StDev</th><th>RTT</th></tr></thead><tbody>\n"
+            + (HopField.columns(HopField.defaultLetters) ?? []).map { "<th class=\"n\">\($0.title)</th>" }.joined()
+            + "<th>RTT</th></tr></thead><tbody>\n"
         for hop in document.hops.sorted(by: { $0.ttl < $1.ttl }) {
-            let figures = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
+            let figures = hop.figures
             if hop.responders.isEmpty {
                 out += "<tr class=\"silent\" data-ttl=\"\(hop.ttl)\"><td class=\"n\">\(hop.ttl)</td>"
                     + "<td colspan=\"3\">silent: no reply to \(hop.sent) probe\(hop.sent == 1 ? "" : "s")</td>"
@@ -164,7 +164,8 @@ public enum HTMLExport {
                 }
                 let first = index == 0
                 let loss = hop.lossPercent
-                let mean = first ? figures.mean : responder.meanMs
+                let own = responder.figures
+                let mean = first ? figures.mean : own.mean
                 let bar = mean.map { value in
                     "<div class=\"bar\"><i style=\"width:\(SVGMap.n(maxRTT > 0 ? value / maxRTT * 100 : 0))%;"
                         + "background:\(SVGMap.rttColor(value))\"></i></div>"
@@ -175,9 +176,9 @@ public enum HTMLExport {
                     + "<td class=\"n\">\(first ? String(hop.sent) : String(responder.replies))</td>"
                     + "<td class=\"n\">\(first ? ms(figures.last) : "")</td>"
                     + "<td class=\"n\">\(ms(mean))</td>"
-                    + "<td class=\"n\">\(ms(first ? figures.best : responder.minMs))</td>"
-                    + "<td class=\"n\">\(ms(first ? figures.worst : responder.maxMs))</td>"
-                    + "<td class=\"n\">\(ms(first ? figures.standardDeviation : responder.stddevMs))</td>"
+                    + "<td class=\"n\">\(ms(first ? figures.best : own.best))</td>"
+                    + "<td class=\"n\">\(ms(first ? figures.worst : own.worst))</td>"
+                    + "<td class=\"n\">\(ms(first ? figures.standardDeviation : own.standardDeviation))</td>"
                     + "<td class=\"barcell\">\(bar)</td></tr>\n"
             }
         }

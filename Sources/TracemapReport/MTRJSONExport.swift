@@ -1,4 +1,5 @@
 import TracemapModel
+import TracemapStats
 
 /// What `mtr --json` writes (checked against mtr 0.95's own output: key order, four-space indentation, numbers
 /// rounded to three decimals, `???` for a hop that never answered, `ASN` only when known), so tools built for
@@ -19,7 +20,6 @@ public enum MTRJSONExport {
         let meta = document.meta
         let hops = document.hops.sorted { $0.ttl < $1.ttl }
         let withASN = hops.contains { $0.responders.contains { $0.info?.asn != nil } }
-        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
         let tests = hops.map(\.sent).max() ?? meta.options.queries
         let source = meta.vantage?.id ?? meta.source?.description ?? meta.vantage?.engine ?? "unknown"
         var lines = ["{", "    \"report\": {", "        \"mtr\": {",
@@ -40,11 +40,11 @@ public enum MTRJSONExport {
                 var fields = ["\"count\": \(hop.ttl)",
                               "\"host\": " + string(first.map { $0.info?.hostname ?? $0.address.description } ?? "???")]
                 if withASN { fields.append("\"ASN\": " + string(first?.info?.asn.map { "AS\($0.number)" } ?? "AS???")) }
-                let stats = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
-                fields += ["\"Loss%\": \(number(hop.lossPercent))", "\"Snt\": \(hop.sent)",
-                           "\"Last\": \(number(stats.last))", "\"Avg\": \(number(stats.mean))",
-                           "\"Best\": \(number(stats.best))", "\"Wrst\": \(number(stats.worst))",
-                           "\"StDev\": \(number(stats.standardDeviation))"]
+                // mtr's keys are the titles of its default fields (ours are the same letters and titles).
+                fields += mtrFields.map { field in
+                    let value = field.value(hop.figures)
+                    return "\"\(field.title)\": " + (field.unit == .count ? String(Int(value ?? 0)) : number(value))
+                }
                 lines.append("            {")
                 lines += fields.enumerated().map { "                " + $1 + ($0 < fields.count - 1 ? "," : "") }
                 lines.append("            }" + (index < hops.count - 1 ? "," : ""))
@@ -54,6 +54,9 @@ public enum MTRJSONExport {
         lines += ["    }", "}"]
         return lines.joined(separator: "\n" + indent)
     }
+
+    /// Loss%, Snt, Last, Avg, Best, Wrst, StDev: what `mtr --json` writes per hub.
+    static let mtrFields = HopField.columns(HopField.defaultLetters) ?? []
 
     /// mtr prints its milliseconds rounded to microseconds, in the shortest form (`0.22`, `0.0`, `100.0`).
     static func number(_ value: Double?) -> String {
@@ -75,38 +78,5 @@ public enum MTRJSONExport {
             }
         }
         return result + "\""
-    }
-}
-
-/// A hop's figures for one report line: from every probe when the document has them (mtr's last, avg, best,
-/// worst and sample σ over all replies of the TTL), else from its responders' summaries.
-struct HopFigures {
-    var last: Double?
-    var mean: Double?
-    var best: Double?
-    var worst: Double?
-    var standardDeviation: Double?
-
-    /// `probes`: the hop's own (the callers group a document's probes by TTL once).
-    init(_ hop: TraceDocument.Hop, probes: [ProbeRecord]) {
-        let rtts = probes.filter { $0.ttl == hop.ttl }.sorted { $0.sentAt < $1.sentAt }.compactMap { $0.reply?.rtt }
-        if !rtts.isEmpty {
-            let mean = rtts.reduce(0, +) / Double(rtts.count)
-            last = rtts.last
-            self.mean = mean
-            best = rtts.min()
-            worst = rtts.max()
-            standardDeviation = rtts.count > 1
-                ? (rtts.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(rtts.count - 1)).squareRoot() : 0
-            return
-        }
-        let responders = hop.responders
-        let replies = responders.map(\.replies).reduce(0, +)
-        guard replies > 0 else { return }
-        mean = responders.compactMap { r in r.meanMs.map { $0 * Double(r.replies) } }.reduce(0, +) / Double(replies)
-        best = responders.compactMap(\.minMs).min()
-        worst = responders.compactMap(\.maxMs).max()
-        last = responders.first?.meanMs
-        standardDeviation = responders.first?.stddevMs
     }
 }

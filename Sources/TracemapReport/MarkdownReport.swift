@@ -1,5 +1,6 @@
 import TracemapGeo
 import TracemapModel
+import TracemapStats
 
 /// An incident report a ticket can hold (GitHub/GitLab/Jira Markdown): summary, hop table, events of a
 /// recording, and what the geography check found. Every value from the trace goes through
@@ -34,16 +35,19 @@ public enum MarkdownReport {
         out += "| | |\n|---|---|\n" + rows.map { "| **\($0.0)** | \($0.1) |" }.joined(separator: "\n") + "\n\n"
 
         out += "### Hops\n\n"
-        out += "| Hop | Host | ASN | Location | Loss% | Snt | Last | Avg | Best | Wrst | StDev |\n"
-        out += "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
-        func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
-        let probesByTTL = Dictionary(grouping: document.probes, by: \.ttl)
+        // mtr's default fields (Loss%, Snt, Last, Avg, Best, Wrst, StDev) from the hop field table.
+        let fields = HopField.columns(HopField.defaultLetters) ?? []
+        out += "| Hop | Host | ASN | Location | " + fields.map(\.title).joined(separator: " | ") + " |\n"
+        out += "|---:|---|---|---|" + String(repeating: "---:|", count: fields.count) + "\n"
+        func cells(_ view: StatsView, blank: Set<String> = []) -> [String] {
+            fields.map { blank.contains($0.key) ? "" : $0.value(view).map($0.format) ?? "" }
+        }
         for hop in document.hops.sorted(by: { $0.ttl < $1.ttl }) {
-            let figures = HopFigures(hop, probes: probesByTTL[hop.ttl] ?? [])
-            let numbers = ["\(hop.lossPercent.formatted(decimals: 1))%", "\(hop.sent)", ms(figures.last),
-                           ms(figures.mean), ms(figures.best), ms(figures.worst), ms(figures.standardDeviation)]
+            let numbers = cells(hop.figures)
             if hop.responders.isEmpty {
-                out += "| \(hop.ttl) | *(silent)* | | | | \(hop.sent) | | | | | |\n"
+                // A silent hop shows only its probe count.
+                out += "| \(hop.ttl) | *(silent)* | | |" + fields.map { $0.key == "sent" ? " \(hop.sent) |" : " |" }
+                    .joined() + "\n"
                 continue
             }
             for (index, responder) in hop.responders.enumerated() {
@@ -58,7 +62,7 @@ public enum MarkdownReport {
                     place += " ⚠ impossible"
                 }
                 let cells = index == 0 ? numbers
-                    : ["", "", "", ms(responder.meanMs), ms(responder.minMs), ms(responder.maxMs), ms(responder.stddevMs)]
+                    : cells(responder.figures, blank: ["loss_pct", "sent", "last_ms"])
                 out += "| \(index == 0 ? String(hop.ttl) : "") | \(host) | \(asn) | \(place) | "
                     + cells.joined(separator: " | ") + " |\n"
             }

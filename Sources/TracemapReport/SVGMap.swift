@@ -120,7 +120,7 @@ public enum SVGMap {
                   let location = responder.info?.location else { continue }
             let latitude = location.latitude!, longitude = location.longitude!
             let impossible = document.geography?.impossible(ttl: hop.ttl, address: responder.address) != nil
-            let rtt = responder.meanMs ?? responder.minMs
+            let rtt = responder.figures.mean ?? responder.figures.best
             if var last = result.last, abs(last.latitude - latitude) < 0.01, abs(last.longitude - longitude) < 0.01 {
                 last.ttls.append(hop.ttl)
                 last.rtt = rtt ?? last.rtt

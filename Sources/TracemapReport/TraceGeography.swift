@@ -18,7 +18,7 @@ public enum TraceGeography {
     /// The same from a document (its responders are already in share order).
     public static func hops(_ document: TraceDocument) -> [GeoHop] {
         document.hops.sorted { $0.ttl < $1.ttl }.flatMap { hop in
-            hop.responders.map { GeoHop(ttl: hop.ttl, address: $0.address, location: $0.info?.location, rtt: $0.minMs) }
+            hop.responders.map { GeoHop(ttl: hop.ttl, address: $0.address, location: $0.info?.location, rtt: $0.figures.best) }
         }
     }
 
@@ -57,7 +57,7 @@ extension TraceDocument {
             for r in hops[h].responders.indices where hops[h].responders[r].info?.location?.latitude != nil {
                 let responder = hops[h].responders[r]
                 let confidence = geography.confidence(ttl: ttl, address: responder.address,
-                                                      checkable: responder.minMs != nil)
+                                                      checkable: responder.figures.best != nil)
                 hops[h].responders[r].info?.confidence = confidence
             }
         }

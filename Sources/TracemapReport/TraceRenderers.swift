@@ -146,8 +146,8 @@ public enum TraceRenderer {
                               Escaping.csv(naming.info[responder.address]?.hostname.map(naming.nameText) ?? ""),
                               hop.share(of: responder).formatted(decimals: 1)]
                     + columns.map { column in
-                        // Loss is the hop's, never one ECMP branch's.
-                        (column.key == "loss_pct" || column.key == "sent" ? column.value(hopView) : column.value(view))
+                        // Loss and probes sent are the hop's, never one ECMP branch's.
+                        (column.ofHop ? column.value(hopView) : column.value(view))
                             .map { plain($0, column) } ?? ""
                     } + how
                 lines.append(fields.joined(separator: ","))

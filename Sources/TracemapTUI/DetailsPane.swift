@@ -127,7 +127,10 @@ enum DetailsPane {
         return lines
     }
 
-    /// Since start and over the window, side by side: sent, loss, mean, median, p95, σ, jitter, best, worst.
+    /// Since start and over the window, side by side: sent, loss, mean, median, p95, σ, jitter, best, worst — the
+    /// hop fields `SLAEPVMBW` (the hop table's figures), under this pane's longer titles.
+    static let statisticsFields = HopField.columns("SLAEPVMBW") ?? []
+
     static func statisticsTable(_ hop: HopStatistics, frame: Frame) -> [String] {
         let titles = ["", "Sent", "Loss%", "Mean", "Median", "p95", "σ", "Jitter", "Best", "Worst"]
         let widths = [22, 7, 8, 9, 9, 9, 9, 9, 9, 9]
@@ -136,21 +139,20 @@ enum DetailsPane {
                 index == 0 ? pair.0.padded(to: pair.1) : pair.0.rightAligned(to: pair.1)
             }.joined()
         }
-        func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
+        func cells(_ view: StatsView) -> [String] {
+            statisticsFields.map { field in
+                field.value(view).map { field.unit == .milliseconds ? $0.formatted(decimals: 2) : field.format($0) } ?? ""
+            }
+        }
         let samples = (frame.model.history[hop.ttl] ?? []).compactMap { $0 }
         let all = RTTSummary(samples)
         let truncated = frame.model.historyTruncated.contains(hop.ttl)
-        let cumulative = hop.cumulative
-        let since = row([truncated ? "since start*" : "since start", String(hop.sent), hop.lossPercent.formatted(decimals: 1) + "%",
-                         ms(cumulative.meanOrNil), ms(all.median), ms(all.p95),
-                         ms(cumulative.count > 1 ? cumulative.standardDeviation : nil),
-                         ms(cumulative.count > 1 ? cumulative.meanJitter : nil), ms(cumulative.bestOrNil),
-                         ms(cumulative.worstOrNil)])
-        let window = hop.window.summary
-        let rolling = row(["window (\(frame.model.windowRounds) rounds)", String(hop.window.sent),
-                           hop.window.lossPercent.formatted(decimals: 1) + "%", ms(window.mean), ms(window.median), ms(window.p95),
-                           ms(window.count > 1 ? window.standardDeviation : nil),
-                           ms(window.count > 1 ? window.meanJitter : nil), ms(window.best), ms(window.worst)])
+        // Since the start, median and p95 too: over the probes the TUI keeps, not over the window.
+        var cumulative = StatsView.cumulative(hop)
+        cumulative.median = all.median
+        cumulative.p95 = all.p95
+        let since = row([truncated ? "since start*" : "since start"] + cells(cumulative))
+        let rolling = row(["window (\(frame.model.windowRounds) rounds)"] + cells(.window(hop)))
         var lines = [row(titles), since, rolling]
         if truncated { lines.append("* median and p95 over the newest \(TUIModel.historyLimit) probes") }
         return lines

@@ -1,8 +1,8 @@
 import TracemapReport
 import TracemapStats
 
-/// The hop table reads its columns from the shared column table (`TracemapReport.HopColumn`, mtr's letters),
-/// the same one `trace`, CSV and JSON use; this only picks the statistics the current view asks for.
+/// The hop table reads its columns from the hop field table (`TracemapStats.HopField`, mtr's letters), the same
+/// one `trace`, CSV, JSON, the exports and the metrics use; this only picks the statistics the view asks for.
 extension StatsView {
     /// Since start, or over the rolling window (`w`).
     static func of(_ hop: HopStatistics, rolling: Bool) -> StatsView {

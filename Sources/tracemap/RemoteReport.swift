@@ -37,7 +37,7 @@ struct RemoteReport {
                     var hostInfo = info[responder.address]
                     if let location = hostInfo?.location {
                         hostInfo?.confidence = GeoPlausibility.confidence(
-                            source: origin, location: location, rtt: responder.minMs ?? responder.meanMs)
+                            source: origin, location: location, rtt: responder.figures.best ?? responder.figures.mean)
                     }
                     document.hops[hop].responders[index].info = hostInfo
                 }
@@ -143,8 +143,8 @@ struct RemoteReport {
             for hop in document.hops {
                 var sequence: UInt16 = 0
                 for responder in hop.responders {
-                    let rtts = summaryRTTs(count: responder.replies, min: responder.minMs, mean: responder.meanMs,
-                                           max: responder.maxMs)
+                    let rtts = summaryRTTs(count: responder.replies, min: responder.figures.best, mean: responder.figures.mean,
+                                           max: responder.figures.worst)
                     for rtt in rtts {
                         sequence &+= 1
                         probes.append(ProbeRecord(ttl: hop.ttl, flow: 0, sequence: sequence, sentAt: start,
@@ -218,7 +218,7 @@ struct RemoteReport {
             rows.append(Row(vantage: label, target: Self.safe(target.name),
                             reached: !known ? "?" : document.reached ? "yes" : "no",
                             hops: ((document.reached ? destination?.ttl : last?.ttl)).map(String.init) ?? "-",
-                            rtt: responder?.meanMs.map { $0.formatted(decimals: 2) } ?? "-",
+                            rtt: responder?.figures.mean.map { $0.formatted(decimals: 2) } ?? "-",
                             loss: destination.map { $0.lossPercent.formatted(decimals: 1) + "%" } ?? "-",
                             differing: differing))
         }

@@ -23,7 +23,7 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertEqual(after.hops.map(\.lossPercent), before.hops.map(\.lossPercent))
         XCTAssertEqual(after.hops.map(\.silent), before.hops.map(\.silent))
         XCTAssertEqual(after.hops.map { $0.responders.map(\.address) }, before.hops.map { $0.responders.map(\.address) })
-        XCTAssertEqual(after.hops.map { $0.responders.first?.meanMs }, before.hops.map { $0.responders.first?.meanMs })
+        XCTAssertEqual(after.hops.map { $0.responders.first?.figures.mean }, before.hops.map { $0.responders.first?.figures.mean })
     }
 
     func testARecordingBecomesOnePageWithItsTimeline() throws {

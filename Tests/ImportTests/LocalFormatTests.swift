@@ -72,7 +72,7 @@ final class LocalFormatTests: XCTestCase {
         let hop3 = document.hops[2]
         XCTAssertEqual(hop3.lossPercent, 10)
         XCTAssertEqual(hop3.responders.map(\.replies), [5, 4], "nine replies shared by two hosts")
-        XCTAssertEqual(hop3.responders[0].meanMs, 9.4, "\"9.40\" read as a number")
+        XCTAssertEqual(hop3.responders[0].figures.mean, 9.4, "\"9.40\" read as a number")
         XCTAssertEqual(hop3.responders[0].mpls.first?.label, 24005)
         XCTAssertNil(hop3.responders[1].info, "a hostname equal to the address is no name")
     }
@@ -108,6 +108,73 @@ final class LocalFormatTests: XCTestCase {
         XCTAssertFalse(trace.isRecording)
         XCTAssertEqual(trace.replayBasis, .probes)
         XCTAssertEqual(trace.document.hops.count, 3)
+    }
+
+    /// A `trace --json` file of schema version 1 (`real-tracemap.json`: hops `sent, lost`, responders `replies,
+    /// min_ms, mean_ms, max_ms, stddev_ms`) reads into today's hop fields, and writes back as version 2.
+    func testVersionOneDocumentsStillRead() throws {
+        let file = try Fixture.read("real-tracemap.json")
+        let document = try XCTUnwrap(file.traces.first?.document)
+        XCTAssertEqual(document.meta.schemaVersion, 1)
+        let first = document.hops[0]
+        XCTAssertEqual(first.sent, 3)
+        XCTAssertEqual(first.lost, 0)
+        XCTAssertEqual(first.figures.received, 3)
+        XCTAssertEqual(first.lossPercent, 0)
+        XCTAssertEqual(first.responders[0].replies, 3)
+        XCTAssertEqual(first.responders[0].figures.best ?? 0, 0.0059604644775390625, accuracy: 1e-12)
+        XCTAssertEqual(first.responders[0].figures.worst ?? 0, 0.05364418029785156, accuracy: 1e-12)
+        XCTAssertEqual(first.responders[0].figures.mean ?? 0, 0.027418136596679688, accuracy: 1e-12)
+        XCTAssertEqual(first.responders[0].figures.standardDeviation ?? 0, 0.024196843064051198, accuracy: 1e-12)
+        XCTAssertNotNil(first.responders[0].figures.last, "what the file lacks comes from its probes")
+        // The hop's own figures, which version 1 did not write, come from its probes (RTTs to three decimals).
+        XCTAssertEqual(first.figures.mean ?? 0, (0.006 + 0.023 + 0.054) / 3, accuracy: 1e-12)
+        XCTAssertEqual(first.figures.best, 0.006)
+        XCTAssertEqual(first.figures.worst, 0.054)
+        XCTAssertNotNil(first.figures.last)
+        XCTAssertEqual(document.hops[1].figures.received, 0, "the silent hop")
+        XCTAssertEqual(document.hops[1].lossPercent, 100)
+
+        // Written again, it is a version 2 document with the hop field keys only.
+        let text = try TraceRenderer.json(document)
+        XCTAssertTrue(text.contains("\"schema_version\" : \(TraceMeta.schemaVersion)"), text)
+        for old in ["\"min_ms\"", "\"mean_ms\"", "\"max_ms\"", "\"stddev_ms\"", "\"lost\"", "\"replies\""] {
+            XCTAssertFalse(text.contains(old), old)
+        }
+        for key in ["\"best_ms\"", "\"avg_ms\"", "\"worst_ms\"", "\"stdev_ms\"", "\"received\"", "\"dropped\""] {
+            XCTAssertTrue(text.contains(key), key)
+        }
+        let reread = try TraceImporter.parse(Data(text.utf8)).traces[0].document
+        XCTAssertEqual(reread.hops.map(\.figures), document.hops.map(\.figures))
+        XCTAssertEqual(reread.hops.map { $0.responders.map(\.figures) }, document.hops.map { $0.responders.map(\.figures) })
+    }
+
+    /// A version 1 document without probes (summaries only): the hop's figures are its responders'.
+    func testVersionOneSummaryWithoutProbes() throws {
+        let text = #"""
+        {"meta": {"tool": "tracemap", "version": "0.1.0", "schema_version": 1,
+                  "target": {"name": "203.0.113.10", "address": "203.0.113.10"}, "method": "raw", "protocol": "icmp",
+                  "options": {"first_ttl": 1, "flows": 1, "max_hops": 30, "parallel_requests": 18, "protocol": "icmp",
+                              "queries": 4, "send_interval_ms": 0, "timeout_ms": 1000, "tos": 0, "ttl_interval_ms": 0},
+                  "start": 1764440000},
+         "reached": true, "probes": [],
+         "hops": [{"ttl": 1, "sent": 4, "lost": 1, "loss_pct": 25, "silent": false,
+                   "responders": [{"address": "198.51.100.1", "replies": 2, "share_pct": 66.7, "min_ms": 1,
+                                   "mean_ms": 2, "max_ms": 3, "stddev_ms": 1, "kind": "time-exceeded", "mpls": []},
+                                  {"address": "198.51.100.9", "replies": 1, "share_pct": 33.3, "min_ms": 5,
+                                   "mean_ms": 5, "max_ms": 5, "stddev_ms": 0, "kind": "time-exceeded", "mpls": []}]}]}
+        """#
+        let document = try TracemapJSON.decoder().decode(TraceDocument.self, from: Data(text.utf8))
+        let hop = document.hops[0]
+        XCTAssertEqual(hop.sent, 4)
+        XCTAssertEqual(hop.figures.received, 3)
+        XCTAssertEqual(hop.lost, 1)
+        XCTAssertEqual(hop.lossPercent, 25)
+        XCTAssertEqual(hop.figures.best, 1)
+        XCTAssertEqual(hop.figures.worst, 5)
+        XCTAssertEqual(hop.figures.mean ?? 0, (2 * 2 + 5) / 3.0, accuracy: 1e-12, "weighted by replies")
+        XCTAssertEqual(hop.responders.map(\.replies), [2, 1])
+        XCTAssertEqual(hop.responders[1].figures.mean, 5)
     }
 
     func testRecordingKeepsRoundsAndEvents() throws {

@@ -91,14 +91,14 @@ final class OfflineAnalysisTests: XCTestCase {
     func testRTTShiftNeedsBothThresholds() throws {
         let base = try XCTUnwrap(Fixture.read("mtr-legacy.json").traces.first)
         var slower = base
-        slower.document.hops[3].responders[0].meanMs = 17.0   // +4.2 ms, +33 %: under 5 ms
+        slower.document.hops[3].figures.mean = 17.0   // +4.2 ms, +33 %: under 5 ms
         XCTAssertTrue(TraceDiff(base, slower).isSame)
-        slower.document.hops[3].responders[0].meanMs = 18.0   // +5.2 ms, +41 %
+        slower.document.hops[3].figures.mean = 18.0   // +5.2 ms, +41 %
         XCTAssertEqual(TraceDiff(base, slower).differences, ["hop 4: RTT 12.8 → 18.0 ms"])
         var far = base
-        far.document.hops[3].responders[0].meanMs = 12.8 + 6   // +6 ms but +47 % … and with 50 % asked:
+        far.document.hops[3].figures.mean = 12.8 + 6   // +6 ms but +47 % … and with 50 % asked:
         XCTAssertTrue(TraceDiff(base, far, thresholds: .init(rttMs: 5, rttPercent: 50)).isSame)
-        far.document.hops[2].responders[0].meanMs = 10.52 + 2   // 19 %: not enough
+        far.document.hops[2].figures.mean = 10.52 + 2   // 19 %: not enough
         XCTAssertEqual(TraceDiff(base, far).differences, ["hop 4: RTT 12.8 → 18.8 ms"])
     }
 

@@ -23,7 +23,7 @@ final class RemoteFormatTests: XCTestCase {
         XCTAssertEqual(Set(first.hops[3].responders.map(\.address.description)), ["198.51.100.9", "198.51.100.13"],
                        "two responders at one TTL: an ECMP set")
         XCTAssertEqual(first.hops[4].responders.first?.kind, .echoReply)
-        XCTAssertEqual(first.hops[4].responders.first?.maxMs, 15.88)
+        XCTAssertEqual(first.hops[4].responders.first?.figures.worst, 15.88)
     }
 
     func testAtlasUnreachableEndsThePath() throws {
@@ -88,7 +88,7 @@ final class RemoteFormatTests: XCTestCase {
         XCTAssertEqual(fra.hops[2].responders.map(\.replies), [2, 1])
         XCTAssertEqual(fra.hops[2].responders[0].sharePercent, 200.0 / 3, accuracy: 0.01)
         XCTAssertEqual(fra.hops[2].responders[0].info?.asn?.number, 64500)
-        XCTAssertEqual(fra.hops[3].responders[0].meanMs, 7.9)
+        XCTAssertEqual(fra.hops[3].responders[0].figures.mean, 7.9)
         let sin = file.traces[1]
         XCTAssertTrue(sin.document.hops.isEmpty)
         XCTAssertEqual(sin.notes, ["colo SIN: Could not gather traceroute data: Code 2"])

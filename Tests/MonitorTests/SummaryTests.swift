@@ -22,13 +22,13 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(summary.rounds, 8)
         XCTAssertEqual(summary.hops.map(\.ttl), [1, 2, 3])
         let hop2 = summary.hops[1]
-        XCTAssertEqual(hop2.mean, 5)
+        XCTAssertEqual(hop2.figures.mean, 5)
         // Sample σ of four 4s and four 6s: √(8 · 1 / 7).
-        XCTAssertEqual(hop2.standardDeviation ?? 0, (8.0 / 7).squareRoot(), accuracy: 1e-12)
-        XCTAssertEqual(hop2.median, 5)
-        XCTAssertEqual(hop2.p95, 6)
-        XCTAssertEqual(hop2.meanJitter, 2)
-        XCTAssertEqual(summary.hops[2].lossPercent, 25)
+        XCTAssertEqual(hop2.figures.standardDeviation ?? 0, (8.0 / 7).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(hop2.figures.median, 5)
+        XCTAssertEqual(hop2.figures.p95, 6)
+        XCTAssertEqual(hop2.figures.meanJitter, 2)
+        XCTAssertEqual(summary.hops[2].figures.lossPercent, 25)
         XCTAssertEqual(summary.hops[2].responders.first?.sharePercent, 100)
 
         let decoded = try TracemapJSON.decoder().decode(MonitorSummary.self, from: Data(line.utf8))

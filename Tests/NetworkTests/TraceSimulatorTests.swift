@@ -53,7 +53,7 @@ final class TraceSimulatorTests: XCTestCase {
         let expected = [2.0, 15.0, 30.0]
         for (index, hop) in hops(trace).enumerated() {
             let responder = (hop["responders"] as? [[String: Any]])?.first
-            let mean = responder?["mean_ms"] as? Double ?? -1
+            let mean = responder?["avg_ms"] as? Double ?? -1
             // The simulator can answer late (it is a user-space process on a shared machine), never early: an RTT
             // below the configured delay would be tracemap's error; bench/trace-bench.sh measures the fine error.
             XCTAssertGreaterThan(mean, expected[index] - 0.2, "TTL \(index + 1)")
@@ -103,10 +103,10 @@ final class TraceSimulatorTests: XCTestCase {
         let found = hops(document(result))
         XCTAssertEqual(found.count, 5)
         guard found.count == 5 else { return }
-        XCTAssertEqual(found[2]["lost"] as? Int, 0, "all three replies of the slow hop are counted")
+        XCTAssertEqual(found[2]["dropped"] as? Int, 0, "all three replies of the slow hop are counted")
         let slow = (found[2]["responders"] as? [[String: Any]])?.first
-        XCTAssertEqual(slow?["replies"] as? Int, 3)
-        XCTAssertEqual(slow?["mean_ms"] as? Double ?? 0, 150, accuracy: 5)
+        XCTAssertEqual(slow?["received"] as? Int, 3)
+        XCTAssertEqual(slow?["avg_ms"] as? Double ?? 0, 150, accuracy: 5)
     }
 
     /// Every probed TTL is a row, also when the destination never answers (as traceroute prints its stars).

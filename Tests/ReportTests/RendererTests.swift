@@ -72,7 +72,7 @@ final class RendererTests: XCTestCase {
         let text = try TraceRenderer.json(document)
         let decoded = try TracemapJSON.decoder().decode(TraceDocument.self, from: Data(text.utf8))
         XCTAssertEqual(decoded.probes, round.probes)
-        XCTAssertEqual(decoded.meta.schemaVersion, 1)
+        XCTAssertEqual(decoded.meta.schemaVersion, 2)
         XCTAssertEqual(decoded.hops.map(\.silent), [false, false, true, false])
         XCTAssertEqual(decoded.hops[1].responders.map(\.replies), [2, 1])
         XCTAssertTrue(decoded.reached)
