@@ -19,7 +19,7 @@ public struct TraceSummary: Codable, Sendable {
         public var samples: Int
 
         enum CodingKeys: String, CodingKey {
-            case minMs = "min_ms", meanMs = "mean_ms", maxMs = "max_ms", p95Ms = "p95_ms", samples
+            case minMs = "best_ms", meanMs = "avg_ms", maxMs = "worst_ms", p95Ms = "p95_ms", samples
         }
     }
 

@@ -5,7 +5,7 @@ import TracemapStats
 /// recordings: the statistics are rebuilt from them), else the same columns from the hop summaries a file of
 /// another tool gives (figures it lacks stay empty).
 public enum ExportCSV {
-    public static func render(_ traces: [ExportTrace], columns: [HopColumn]) -> String {
+    public static func render(_ traces: [ExportTrace], columns: [HopField]) -> String {
         var out = ""
         for (index, trace) in traces.enumerated() {
             let text = render(trace, columns: columns)
@@ -14,7 +14,7 @@ public enum ExportCSV {
         return out
     }
 
-    static func render(_ trace: ExportTrace, columns: [HopColumn]) -> String {
+    static func render(_ trace: ExportTrace, columns: [HopField]) -> String {
         let document = trace.document
         var info: [IPAddress: HostInfo] = [:]
         for hop in document.hops {

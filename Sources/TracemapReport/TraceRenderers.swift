@@ -42,7 +42,7 @@ public enum TraceRenderer {
     }
 
     /// The human table (mtr `--report` style): a line per hop, a line per extra ECMP responder with its share.
-    public static func table(meta: TraceMeta, statistics: PathStatistics, columns: [HopColumn],
+    public static func table(meta: TraceMeta, statistics: PathStatistics, columns: [HopField],
                              naming: Naming) -> String {
         let extras = naming.info.isEmpty ? [] : ["ASN", "Location"]
         let geography = TraceGeography.check(meta: meta, statistics: statistics, info: naming.info,
@@ -126,7 +126,7 @@ public enum TraceRenderer {
     }
 
     /// CSV (RFC 4180): a row per responder, a row per silent hop; the statistics columns from the shared table.
-    public static func csv(meta: TraceMeta, statistics: PathStatistics, columns: [HopColumn],
+    public static func csv(meta: TraceMeta, statistics: PathStatistics, columns: [HopField],
                            naming: Naming) -> String {
         var lines = [(["target", "ttl", "address", "hostname", "share_pct"] + columns.map(\.key) + ["protocol", "method"])
             .joined(separator: ",")]
@@ -183,7 +183,7 @@ public enum TraceRenderer {
     private static func plain(_ value: Double) -> String { value.formatted(decimals: 3) }
 
     /// Counts as integers (`3`, not `3.000`), measurements with three decimals.
-    private static func plain(_ value: Double, _ column: HopColumn) -> String {
+    private static func plain(_ value: Double, _ column: HopField) -> String {
         column.decimals == 0 ? column.format(value) : value.formatted(decimals: 3)
     }
 

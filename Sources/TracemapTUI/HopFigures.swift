@@ -12,12 +12,12 @@ extension StatsView {
 
 enum TUIColumns {
     /// mtr's default columns, or the jitter columns its `j` key shows.
-    static func current(jitter: Bool, fields: String = HopColumn.defaultLetters) -> [HopColumn] {
-        HopColumn.columns(jitter ? HopColumn.jitterLetters : fields) ?? HopColumn.columns(HopColumn.defaultLetters) ?? []
+    static func current(jitter: Bool, fields: String = HopField.defaultLetters) -> [HopField] {
+        HopField.columns(jitter ? HopField.jitterLetters : fields) ?? HopField.columns(HopField.defaultLetters) ?? []
     }
 
     /// A column's cell with one blank before it, so neighbours never run together ("100.0%" fills Loss%).
-    static func cell(_ column: HopColumn, _ view: StatsView) -> String { " " + column.cell(view) }
-    static func header(_ column: HopColumn) -> String { " " + column.header }
-    static func width(_ columns: [HopColumn]) -> Int { columns.reduce(0) { $0 + $1.width + 1 } }
+    static func cell(_ column: HopField, _ view: StatsView) -> String { " " + column.cell(view) }
+    static func header(_ column: HopField) -> String { " " + column.header }
+    static func width(_ columns: [HopField]) -> Int { columns.reduce(0) { $0 + $1.width + 1 } }
 }

@@ -17,7 +17,7 @@ enum HopTablePane {
     /// Fits the optional parts to the width. The host keeps at least 20 columns; below that the sparkline
     /// goes first, then the location, then the ASN. Room to spare widens the host to 32, then the sparkline to
     /// 40, then the host to 48, then the sparkline.
-    static func layout(width: Int, columns: [HopColumn]) -> Layout {
+    static func layout(width: Int, columns: [HopField]) -> Layout {
         let numbers = TUIColumns.width(columns)
         var layout = Layout(hostWidth: 0, asnWidth: 8, locationWidth: 16, sparkWidth: 10)
         func room(_ l: Layout) -> Int {
@@ -121,7 +121,7 @@ enum HopTablePane {
         }
     }
 
-    static func hopRow(_ hop: HopStatistics, frame: Frame, state: ViewState, columns: [HopColumn],
+    static func hopRow(_ hop: HopStatistics, frame: Frame, state: ViewState, columns: [HopField],
                        layout: Layout) -> String {
         var text = "\(hop.ttl).".rightAligned(to: 3) + " "
         let view = StatsView.of(hop, rolling: state.rolling)

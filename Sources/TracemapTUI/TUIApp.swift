@@ -1,4 +1,5 @@
 import Foundation
+import TracemapStats
 import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
@@ -23,7 +24,7 @@ public struct TUIOptions: Sendable, Hashable {
     /// Rounds in the rolling window (`w`).
     public var windowRounds = 60
     /// The statistics columns by mtr letter (`-o`).
-    public var fields = HopColumn.defaultLetters
+    public var fields = HopField.defaultLetters
     /// `--profile private`: addresses and names on screen replaced by per-run tokens, as in `trace`.
     public var redact = false
 

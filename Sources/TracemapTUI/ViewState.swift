@@ -1,3 +1,4 @@
+import TracemapStats
 import TracemapReport
 
 /// What the user chose to see: everything the keys change, nothing the data decides.
@@ -9,7 +10,7 @@ public struct ViewState: Sendable, Hashable {
     public var selectedTTL: Int?
     public var showJitter = false
     /// The statistics columns by mtr letter (`-o`); `j` swaps them for the jitter columns.
-    public var fields = HopColumn.defaultLetters
+    public var fields = HopField.defaultLetters
     public var rolling = false
     public var showNames = true
     public var showMap = true

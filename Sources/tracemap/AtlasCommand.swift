@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapStats
 import TracemapCLI
 import TracemapImport
 import TracemapModel
@@ -33,7 +34,7 @@ struct AtlasCommand: AsyncParsableCommand {
 
     @Option(name: [.customShort("o"), .customLong("fields")],
             help: "Statistics columns by mtr letter (L S N A B W V D R E P J M X I).")
-    var fields = HopColumn.defaultLetters
+    var fields = HopField.defaultLetters
 
     @Flag(name: [.customShort("n"), .customLong("no-rdns")], help: "Do not resolve hop names.")
     var noReverseDNS = false
@@ -53,7 +54,7 @@ struct AtlasCommand: AsyncParsableCommand {
                 throw ValidationError("\(name): expected Unix seconds or YYYY-MM-DD[THH:MM[:SS]], got \(value)")
             }
         }
-        if HopColumn.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
+        if HopField.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
     }
 
     func run() async throws {

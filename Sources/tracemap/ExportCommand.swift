@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapStats
 import TracemapCLI
 import TracemapEnrich
 import TracemapImport
@@ -76,7 +77,7 @@ struct ExportCommand: AsyncParsableCommand {
         case .svg: text = SVGMap.render(traces)
         case .markdown: text = MarkdownReport.render(traces)
         case .mtrJSON: text = MTRJSONExport.render(traces.map(\.document))
-        case .csv: text = ExportCSV.render(traces, columns: HopColumn.columns(HopColumn.defaultLetters) ?? [])
+        case .csv: text = ExportCSV.render(traces, columns: HopField.columns(HopField.defaultLetters) ?? [])
         }
         let destination = output ?? Self.defaultOutput(for: file, format: format)
         if destination == "-" {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapStats
 import TracemapModel
 import TracemapNet
 import TracemapProbe
@@ -112,13 +113,13 @@ struct QueryArguments: ParsableArguments {
 
     @Option(name: [.customShort("o"), .customLong("fields")],
             help: "Statistics columns by mtr letter (L S N A B W V D R E P J M X I).")
-    var fields = HopColumn.defaultLetters
+    var fields = HopField.defaultLetters
 
     func validate() throws {
         if let queries { try OptionCheck.integer(queries, "--queries", 1...10) }
         try OptionCheck.integer(parallelRequests, "--parallel-requests", 1...255)
         try OptionCheck.number(sendTime, "--send-time", 0...60_000, unit: "ms")
-        if HopColumn.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
+        if HopField.columns(fields) == nil { throw ValidationError("unknown column letter in --fields \(fields)") }
     }
 
     /// Sets the options' pacing; `defaultQueries` when `-q` was not given.

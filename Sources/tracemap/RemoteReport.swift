@@ -52,7 +52,7 @@ struct RemoteReport {
             let data = (try? TracemapJSON.encoder(pretty: true).encode(documents(info: info))) ?? Data("[]".utf8)
             return String(decoding: data, as: UTF8.self) + "\n"
         }
-        let columns = HopColumn.columns(fields) ?? HopColumn.columns(HopColumn.defaultLetters) ?? []
+        let columns = HopField.columns(fields) ?? HopField.columns(HopField.defaultLetters) ?? []
         let naming = TraceRenderer.Naming(showNames: !noReverseDNS, info: info)
         var sections: [String] = []
         for trace in traces {

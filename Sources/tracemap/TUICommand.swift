@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TracemapStats
 import TracemapEnrich
 import TracemapModel
 import TracemapMonitor
@@ -24,7 +25,7 @@ struct TUIArguments: ParsableArguments {
                                valueName: "file"))
     var hosts: String?
 
-    func tuiOptions(showNames: Bool, fields: String = HopColumn.defaultLetters) -> TUIOptions {
+    func tuiOptions(showNames: Bool, fields: String = HopField.defaultLetters) -> TUIOptions {
         var options = TUIOptions()
         options.color = TUIOptions.colorAllowed(noColorFlag: noColor)
         options.forceASCII = ascii

@@ -81,7 +81,7 @@ struct TraceCommand: AsyncParsableCommand {
         }
         var documents: [TraceDocument] = []
         var output = ""
-        let columns = HopColumn.columns(queries.fields) ?? []
+        let columns = HopField.columns(queries.fields) ?? []
         let enricher = enrichment.makeEnricher(noReverseDNS: probe.noReverseDNS)
         let responders = Array(Set(results.flatMap { $0.1.probes.compactMap { $0.reply?.responder } }))
         // Lookups start only now, after the probes: they can never delay one. A slow resolver costs at most this.

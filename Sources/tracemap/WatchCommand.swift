@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TracemapStats
 import TracemapCLI
 import TracemapMetrics
 import TracemapModel
@@ -352,7 +353,7 @@ private final class WatchOutput: @unchecked Sendable {
             if let line = try? TracemapJSON.line(MonitorSummary(snapshot, final: final)) { write(Escaping.json(line) + "\n") }
             return
         }
-        let columns = HopColumn.columns("LSNABWVEP") ?? []
+        let columns = HopField.columns("LSNABWVEP") ?? []
         let table = TraceRenderer.table(meta: snapshot.meta, statistics: snapshot.statistics, columns: columns,
                                         naming: TraceRenderer.Naming(showNames: false))
         let active = snapshot.alerts.map(\.kind.rawValue).joined(separator: ", ")

@@ -66,7 +66,7 @@ final class HostileDNSTests: XCTestCase {
         var statistics = PathStatistics(windowRounds: 1)
         statistics.record(Round(index: 0, startedAt: meta.startedAt, endedAt: meta.startedAt, probes: probes))
         let naming = TraceRenderer.Naming(showNames: true, info: info)
-        let columns = HopColumn.columns("LS")!
+        let columns = HopField.columns("LS")!
 
         let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: columns, naming: naming)
         XCTAssertFalse(table.unicodeScalars.contains { Escaping.isUnsafe($0) && $0 != "\n" }, table)

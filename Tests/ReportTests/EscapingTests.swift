@@ -66,11 +66,11 @@ final class EscapingTests: XCTestCase {
         var statistics = PathStatistics(windowRounds: 1)
         statistics.record(Round(index: 0, startedAt: meta.startedAt, endedAt: meta.startedAt, probes: probes))
         let naming = TraceRenderer.Naming(showNames: true, info: info)
-        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopColumn.columns("LS")!,
+        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopField.columns("LS")!,
                                         naming: naming)
         XCTAssertFalse(table.unicodeScalars.contains { Escaping.isUnsafe($0) && $0 != "\n" }, table)
         XCTAssertEqual(table.split(separator: "\n").count, 2 + Self.hostile.count + 1, table)
-        let csv = TraceRenderer.csv(meta: meta, statistics: statistics, columns: HopColumn.columns("LS")!, naming: naming)
+        let csv = TraceRenderer.csv(meta: meta, statistics: statistics, columns: HopField.columns("LS")!, naming: naming)
         XCTAssertFalse(csv.unicodeScalars.contains { Escaping.isUnsafe($0) && $0 != "\n" }, csv)
         XCTAssertEqual(csv.split(separator: "\n").count, 1 + Self.hostile.count, csv)
         XCTAssertTrue(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","), csv)

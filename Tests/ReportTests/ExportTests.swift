@@ -93,7 +93,7 @@ final class ExportTests: XCTestCase {
         let (meta, rounds, info) = trace()
         var statistics = PathStatistics(windowRounds: 1)
         statistics.record(rounds[0])
-        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopColumn.columns("LSA")!,
+        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopField.columns("LSA")!,
                                         naming: TraceRenderer.Naming(info: info))
         let lines = table.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("3.") && $0.hasSuffix("New York, US !") }, table)
@@ -103,7 +103,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(table.contains("  ! hop 3 core.nyc.example (198.51.100.3): impossible: 5,837 km (±100 km) "
                                      + "needs ≥ 57 ms, measured 30 ms"), table)
         // Without places there is nothing to say.
-        let plain = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopColumn.columns("LSA")!,
+        let plain = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopField.columns("LSA")!,
                                         naming: TraceRenderer.Naming())
         XCTAssertFalse(plain.contains("geography"), plain)
     }
@@ -279,7 +279,7 @@ final class ExportTests: XCTestCase {
         let (meta, rounds, info) = trace()
         var statistics = PathStatistics(windowRounds: 1)
         statistics.record(rounds[0])
-        let columns = HopColumn.columns(HopColumn.defaultLetters)!
+        let columns = HopField.columns(HopField.defaultLetters)!
         let expected = TraceRenderer.csv(meta: meta, statistics: statistics, columns: columns,
                                          naming: TraceRenderer.Naming(info: info))
         XCTAssertEqual(ExportCSV.render([ExportTrace(document: document())], columns: columns), expected)
@@ -367,7 +367,7 @@ extension ExportTests {
                                            IPAddress("203.0.113.10")!: HostInfo(location: london)]
         let meta = TraceMeta(target: TraceTarget(name: "203.0.113.10", address: IPAddress("203.0.113.10")!),
                              source: nil, method: .raw, options: ProbeOptions(), startedAt: time)
-        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopColumn.columns("A")!,
+        let table = TraceRenderer.table(meta: meta, statistics: statistics, columns: HopField.columns("A")!,
                                         naming: TraceRenderer.Naming(info: info))
         let lines = table.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("1.") && $0.hasSuffix("Paris, FR") }, table)

@@ -35,16 +35,16 @@ final class RendererTests: XCTestCase {
     func testColumnsFormatLikeMtr() {
         let (statistics, _) = statistics()
         let hop1 = StatsView.cumulative(statistics.hops[1]!)
-        let cells = HopColumn.columns("LSNABWV")!.map { $0.cell(hop1).trimmingCharacters(in: .whitespaces) }
+        let cells = HopField.columns("LSNABWV")!.map { $0.cell(hop1).trimmingCharacters(in: .whitespaces) }
         // Loss 1 of 3; last 3.0; mean 2.0; best 1.0; worst 3.0; sample σ of {1, 3} = 1.414.
         XCTAssertEqual(cells, ["33.3%", "3", "3.00", "2.00", "1.00", "3.00", "1.41"])
-        XCTAssertNil(HopColumn.columns("LZ"), "unknown letters are refused")
+        XCTAssertNil(HopField.columns("LZ"), "unknown letters are refused")
     }
 
     func testTableShowsEcmpSharesAndSilentHops() {
         let (statistics, _) = statistics()
         let table = TraceRenderer.table(meta: meta, statistics: statistics,
-                                        columns: HopColumn.columns("LS")!, naming: .init())
+                                        columns: HopField.columns("LS")!, naming: .init())
         let lines = table.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "tracemap to example (203.0.113.10) from 192.0.2.100, ICMP via raw")
         XCTAssertTrue(lines.contains { $0.hasPrefix("2.") && $0.contains("198.51.100.1 [67%]") }, table)
@@ -57,7 +57,7 @@ final class RendererTests: XCTestCase {
 
     func testCSVKeepsLossOnTheHopNotOnABranch() {
         let (statistics, _) = statistics()
-        let csv = TraceRenderer.csv(meta: meta, statistics: statistics, columns: HopColumn.columns("LSA")!,
+        let csv = TraceRenderer.csv(meta: meta, statistics: statistics, columns: HopField.columns("LSA")!,
                                     naming: .init())
         let rows = csv.split(separator: "\n").map(String.init)
         XCTAssertEqual(rows[0], "target,ttl,address,hostname,share_pct,loss_pct,sent,avg_ms,protocol,method")
