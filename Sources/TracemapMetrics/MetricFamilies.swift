@@ -64,9 +64,6 @@ public struct MetricFamily: Sendable, Hashable {
                                                            hopLabels, metric.help))
         }
     }
-    public static let late = MetricFamily(
-        "tracemap_hop_probes_late_total", .counter, hopLabels,
-        "Replies from this TTL that arrived after their probe had timed out.")
     public static let rtt = MetricFamily(
         "tracemap_hop_rtt_seconds", .histogram, hopLabels, "Round-trip times of the replies.")
     public static let responders = MetricFamily(
@@ -78,7 +75,7 @@ public struct MetricFamily: Sendable, Hashable {
 
     public static let all: [MetricFamily] = [
         buildInfo, targets, targetInfo, rounds, reachable, pathLength, pathID, routeChanges, events, alertsActive,
-    ] + fieldFamilies.map(\.family) + [late, rtt, responders, responderInfo]
+    ] + fieldFamilies.map(\.family) + [rtt, responders, responderInfo]
 
     /// Upper bounds of the RTT histogram, seconds: 0.5 ms (a LAN) to 5 s (a satellite hop under load).
     public static let rttBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,

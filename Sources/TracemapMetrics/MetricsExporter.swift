@@ -225,7 +225,6 @@ private struct State {
             case .gauge, .histogram: series(family, labels, in: registry)?.set(to: value)
             }
         }
-        setCounter(.late, labels, to: hop.late, in: registry)
         let recent = Set(hop.responders.values.filter { !$0.window.samples.isEmpty }.map(\.address.description))
         series(.responders, labels, in: registry)?.set(to: Double(recent.count))
         let old = target.responders[hop.ttl] ?? []

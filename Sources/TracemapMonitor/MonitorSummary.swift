@@ -43,22 +43,21 @@ public struct MonitorSummary: Codable, Sendable {
         public var ttl: Int
         /// Since the start (or the last reset), as mtr's.
         public var figures: StatsView
-        /// Replies that came after their probe's deadline: counted apart from `received`.
-        public var late: Int
         /// Over the rolling window: what the hop does now.
         public var windowLossPercent: Double
         /// Never answered: shown as silent, not as 100 % loss.
         public var silent: Bool
         public var responders: [Responder]
+        /// Replies that came after their probe's deadline: counted apart from `received`.
+        public var late: Int { figures.late ?? 0 }
 
         enum CodingKeys: String, CodingKey {
-            case ttl, late, windowLossPercent = "window_loss_pct", silent, responders
+            case ttl, windowLossPercent = "window_loss_pct", silent, responders
         }
 
         init(_ hop: HopStatistics) {
             ttl = hop.ttl
             figures = .cumulative(hop)
-            late = hop.late
             windowLossPercent = hop.window.lossPercent
             silent = hop.isSilent
             responders = hop.respondersByShare.map {
@@ -70,7 +69,6 @@ public struct MonitorSummary: Codable, Sendable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             ttl = try c.decode(Int.self, forKey: .ttl)
-            late = try c.decode(Int.self, forKey: .late)
             windowLossPercent = try c.decode(Double.self, forKey: .windowLossPercent)
             silent = try c.decode(Bool.self, forKey: .silent)
             responders = try c.decode([Responder].self, forKey: .responders)
@@ -80,7 +78,6 @@ public struct MonitorSummary: Codable, Sendable {
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(ttl, forKey: .ttl)
-            try c.encode(late, forKey: .late)
             try c.encode(windowLossPercent, forKey: .windowLossPercent)
             try c.encode(silent, forKey: .silent)
             try c.encode(responders, forKey: .responders)

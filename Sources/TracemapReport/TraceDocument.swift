@@ -86,19 +86,18 @@ public struct TraceDocument: Codable, Sendable {
         public var ttl: Int
         /// The hop's figures since the start, under the hop field table's keys (README "Hop fields").
         public var figures: StatsView
-        /// Replies that came after their probe was given up (counted in `dropped`, shown apart).
-        public var late: Int
         public var silent: Bool
         public var responders: [Responder]
 
         public var sent: Int { figures.sent }
         public var lost: Int { figures.sent - figures.received }
         public var lossPercent: Double { figures.lossPercent ?? 0 }
+        /// Replies that came after their probe was given up (counted in `dropped`, shown apart).
+        public var late: Int { figures.late ?? 0 }
 
-        public init(ttl: Int, figures: StatsView, late: Int = 0, silent: Bool, responders: [Responder]) {
+        public init(ttl: Int, figures: StatsView, silent: Bool, responders: [Responder]) {
             self.ttl = ttl
             self.figures = figures
-            self.late = late
             self.silent = silent
             self.responders = responders
         }
@@ -108,11 +107,12 @@ public struct TraceDocument: Codable, Sendable {
                     responders: [Responder]) {
             var figures = StatsView.combining(responders.map(\.figures), sent: sent, lossPercent: lossPercent)
             figures.received = max(0, sent - lost)
-            self.init(ttl: ttl, figures: figures, late: late, silent: silent, responders: responders)
+            figures.late = late
+            self.init(ttl: ttl, figures: figures, silent: silent, responders: responders)
         }
 
         enum CodingKeys: String, CodingKey {
-            case ttl, late, silent, responders
+            case ttl, silent, responders
         }
 
         /// Schema version 1 gave a hop `lost` and no RTT figures.
@@ -123,7 +123,6 @@ public struct TraceDocument: Codable, Sendable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             ttl = try c.decode(Int.self, forKey: .ttl)
-            late = try c.decodeIfPresent(Int.self, forKey: .late) ?? 0
             silent = try c.decode(Bool.self, forKey: .silent)
             responders = try c.decode([Responder].self, forKey: .responders)
             figures = try StatsView(fieldsFrom: decoder)
@@ -132,13 +131,13 @@ public struct TraceDocument: Codable, Sendable {
                 let loss = figures.lossPercent
                 figures = StatsView.combining(responders.map(\.figures), sent: figures.sent, lossPercent: loss)
                 figures.received = max(0, figures.sent - lost)
+                figures.late = try StatsView(fieldsFrom: decoder).late
             }
         }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(ttl, forKey: .ttl)
-            try c.encode(late, forKey: .late)
             try c.encode(silent, forKey: .silent)
             try c.encode(responders, forKey: .responders)
             try figures.encodeFields(to: encoder)
@@ -173,7 +172,7 @@ public struct TraceDocument: Codable, Sendable {
 
     static func hops(_ statistics: PathStatistics, info: [IPAddress: HostInfo]) -> [Hop] {
         statistics.orderedHops.map { hop in
-            Hop(ttl: hop.ttl, figures: .cumulative(hop), late: hop.late, silent: hop.isSilent,
+            Hop(ttl: hop.ttl, figures: .cumulative(hop), silent: hop.isSilent,
                 responders: hop.respondersByShare.map { responder in
                     Responder(address: responder.address, sharePercent: hop.share(of: responder),
                               figures: .responder(responder, windowed: false), kind: responder.kind,

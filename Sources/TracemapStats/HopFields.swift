@@ -16,12 +16,14 @@ public struct StatsView: Sendable, Hashable {
     public var interarrivalJitter: Double?
     public var median: Double?
     public var p95: Double?
+    /// Replies after their probe's deadline (counted as dropped, shown apart); known for a hop since start only.
+    public var late: Int?
 
     /// Figures a file of another tool gives (mtr, trippy, Cloudflare: summaries, not probes) leave the rest nil.
     public init(sent: Int = 0, received: Int = 0, lossPercent: Double? = nil, last: Double? = nil,
                 mean: Double? = nil, best: Double? = nil, worst: Double? = nil, standardDeviation: Double? = nil,
                 lastJitter: Double? = nil, meanJitter: Double? = nil, maxJitter: Double? = nil,
-                interarrivalJitter: Double? = nil, median: Double? = nil, p95: Double? = nil) {
+                interarrivalJitter: Double? = nil, median: Double? = nil, p95: Double? = nil, late: Int? = nil) {
         self.sent = sent
         self.received = received
         self.lossPercent = lossPercent
@@ -36,6 +38,7 @@ public struct StatsView: Sendable, Hashable {
         self.interarrivalJitter = interarrivalJitter
         self.median = median
         self.p95 = p95
+        self.late = late
     }
 
     /// Since the start (mtr's view).
@@ -48,7 +51,7 @@ public struct StatsView: Sendable, Hashable {
                          lastJitter: acc.lastJitter, meanJitter: acc.count > 1 ? acc.meanJitter : nil,
                          maxJitter: acc.count > 1 ? acc.maxJitter : nil,
                          interarrivalJitter: acc.count > 1 ? acc.interarrivalJitter : nil,
-                         median: summary.median, p95: summary.p95)
+                         median: summary.median, p95: summary.p95, late: hop.late)
     }
 
     /// Over the rolling window of the last rounds: what the path does now.
@@ -140,6 +143,8 @@ public struct HopField: Sendable {
     enum Reading: Sendable {
         case count(WritableKeyPath<StatsView, Int> & Sendable)
         case measure(WritableKeyPath<StatsView, Double?> & Sendable)
+        /// A count not every view knows (nil: not known there, blank rather than 0).
+        case partialCount(WritableKeyPath<StatsView, Int?> & Sendable)
         case derived(@Sendable (StatsView) -> Double?)
     }
 
@@ -175,6 +180,7 @@ public struct HopField: Sendable {
         switch reading {
         case .count(let path): Double(view[keyPath: path])
         case .measure(let path): view[keyPath: path]
+        case .partialCount(let path): view[keyPath: path].map(Double.init)
         case .derived(let read): read(view)
         }
     }
@@ -190,6 +196,7 @@ public struct HopField: Sendable {
         // A hostile file's 1e308 must not trap the conversion.
         case .count(let path): view[keyPath: path] = number.isFinite ? Int(max(0, min(1e15, number))) : 0
         case .measure(let path): view[keyPath: path] = number
+        case .partialCount(let path): view[keyPath: path] = number.isFinite ? Int(max(0, min(1e15, number))) : 0
         case .derived: break
         }
     }
@@ -252,6 +259,12 @@ public struct HopField: Sendable {
                  doc: "largest |RTTᵢ − RTTᵢ₋₁| (mtr's Jmax)"),
         HopField("I", "jint_ms", "Jint", width: 6, decimals: 1, .milliseconds, .measure(\.interarrivalJitter),
                  doc: "interarrival jitter J of RFC 3550 (mtr's Jint ÷ 16); since start only"),
+        // No mtr letter: mtr never tells a late reply from a lost one.
+        HopField("T", "late", "Late", width: 5, decimals: 0, .count, .partialCount(\.late), ofHop: true,
+                 metric: Metric(name: "tracemap_hop_probes_late_total", kind: .counter,
+                                help: "Replies from this TTL that came after their probe's deadline (not received).",
+                                scale: 1),
+                 doc: "replies after their probe's deadline: counted in `dropped`, shown apart; since start only"),
     ]
 
     /// mtr's default field order.

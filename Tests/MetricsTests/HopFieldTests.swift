@@ -118,7 +118,7 @@ final class HopFieldTests: XCTestCase {
         let hop2 = StatsView.cumulative(statistics.hops[2]!)
         let withMetric = HopField.all.filter { $0.metric != nil }
         XCTAssertEqual(Set(withMetric.map(\.key)),
-                       ["sent", "received", "loss_pct", "last_ms", "best_ms", "avg_ms", "worst_ms", "stdev_ms"])
+                       ["sent", "received", "late", "loss_pct", "last_ms", "best_ms", "avg_ms", "worst_ms", "stdev_ms"])
         for field in withMetric {
             let metric = field.metric!
             XCTAssertTrue(MetricFamily.all.contains { $0.name == metric.name }, metric.name)
