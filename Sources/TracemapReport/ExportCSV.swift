@@ -32,7 +32,7 @@ public enum ExportCSV {
                                     last: figures.last, mean: figures.mean, best: figures.best, worst: figures.worst,
                                     standardDeviation: figures.standardDeviation)
             if hop.responders.isEmpty {
-                lines.append(([TraceRenderer.csvField(document.meta.target.name), "\(hop.ttl)", "", "", ""]
+                lines.append(([Escaping.csv(document.meta.target.name), "\(hop.ttl)", "", "", ""]
                               + columns.map { $0.value(hopView).map { $0.formatted(decimals: 3) } ?? "" })
                     .joined(separator: ","))
             }
@@ -41,8 +41,8 @@ public enum ExportCSV {
                     : StatsView(sent: responder.replies, received: responder.replies, lossPercent: nil,
                                 last: nil, mean: responder.meanMs, best: responder.minMs, worst: responder.maxMs,
                                 standardDeviation: responder.stddevMs)
-                let fields = [TraceRenderer.csvField(document.meta.target.name), "\(hop.ttl)",
-                              responder.address.description, TraceRenderer.csvField(responder.info?.hostname ?? ""),
+                let fields = [Escaping.csv(document.meta.target.name), "\(hop.ttl)",
+                              responder.address.description, Escaping.csv(responder.info?.hostname ?? ""),
                               responder.sharePercent.formatted(decimals: 1)]
                     + columns.map { column in
                         (column.key == "loss_pct" || column.key == "sent" ? column.value(hopView) : column.value(view))

@@ -174,7 +174,7 @@ enum ExportInput {
     static func traces(of file: ImportedFile) -> [ExportTrace] {
         file.traces.map { imported in
             for note in imported.notes {
-                FileHandle.standardError.write(Data("tracemap: note: \(TextSafety.terminal(imported.label)): \(TextSafety.terminal(note))\n".utf8))
+                FileHandle.standardError.write(Data("tracemap: note: \(Escaping.visible(imported.label)): \(Escaping.visible(note))\n".utf8))
             }
             let label = file.traces.count > 1 ? imported.label : nil
             guard imported.isRecording else { return ExportTrace(document: imported.document, label: label) }

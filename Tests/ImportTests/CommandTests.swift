@@ -35,7 +35,7 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertFalse(result.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 },
                        "no escape or bell byte reaches the terminal")
-        XCTAssertTrue(result.stdout.contains(#"198.51.100.2 evil\e]0;pwned\x07\e[31mred.example"#))
+        XCTAssertTrue(result.stdout.contains(#"198.51.100.2 evil\x1b]0;pwned\x07\x1b[31mred.example"#))
         XCTAssertTrue(result.stdout.contains("192.0.2.2 <script>alert(1)</script>.example AS64500"))
         let json = try CLI.run(["stats", "--json", Fixture.path("mtr-hostile.json")])
         XCTAssertFalse(json.stdout.unicodeScalars.contains { $0.value == 0x1b })
