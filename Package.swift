@@ -95,7 +95,7 @@ let package = Package(
         ]),
 
         // One test target per layer, so a layer's tests build without the others.
-        .testTarget(name: "PacketTests", dependencies: ["TracemapPacket", "TracemapModel"]),
+        .testTarget(name: "PacketTests", dependencies: ["TracemapPacket", "TracemapModel", "TracemapSim"]),
         .testTarget(name: "ProbeTests", dependencies: ["TracemapProbe", "TracemapModel"]),
         .testTarget(name: "StatsTests", dependencies: ["TracemapStats", "TracemapModel"]),
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",

@@ -1,6 +1,7 @@
 import XCTest
 import TracemapModel
 @testable import TracemapPacket
+import TracemapSim
 
 /// Garbage, truncations and mutations never trap: every parser answers nil or a value.
 final class RobustnessTests: XCTestCase {
