@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "ProbeTests", dependencies: ["TracemapProbe", "TracemapModel"]),
         .testTarget(name: "StatsTests", dependencies: ["TracemapStats", "TracemapModel"]),
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
-                                                         "TracemapModel"]),
+                                                         "TracemapModel", "TracemapSim"]),
         .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TracemapReport",
                                                         "TracemapStats", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["TracemapGeo", "TracemapModel"]),
