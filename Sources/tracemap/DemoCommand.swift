@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TracemapLab
 import TracemapModel
+import TracemapProcess
 import TracemapTUI
 
 /// `tracemap demo`: the TUI on a simulated path in a private network namespace, with an incident played on
@@ -59,11 +60,9 @@ struct DemoCommand: AsyncParsableCommand {
         var shownPhase = -1
         var status: Int32 = 0
         while true {
-            if trap.pending { kill(tui, SIGTERM) }
-            var raw: Int32 = 0
-            if waitpid(tui, &raw, WNOHANG) == tui {
-                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
-                status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + raw & 0x7f
+            if trap.pending { tui.signal(SIGTERM) }
+            if let ended = tui.poll() {
+                status = ended.shellStatus
                 break
             }
             let phase = Int(Date().timeIntervalSince(started) / self.phase) % DemoLab.phases.count
@@ -159,20 +158,14 @@ private final class DemoLab {
         try network?.update(scenario, wait: false)
     }
 
-    /// Runs this same binary inside the namespace on the demo's own terminal. posix_spawn rather than
-    /// Process: Foundation starts children in a process group of their own, which the terminal treats as a
-    /// background job, so the TUI could never read a key.
-    func spawnInForeground(_ arguments: [String]) throws -> pid_t {
-        let argv = ["env", "ip", "netns", "exec", namespace, DemoLab.executable] + arguments
-        var cStrings = argv.map { strdup($0) }
-        cStrings.append(nil)
-        defer { for pointer in cStrings { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/usr/bin/env", nil, nil, cStrings, environ)
-        guard result == 0 else {
-            throw CommandFailure(message: "cannot start the TUI: \(String(cString: strerror(result)))", status: .terminal)
+    /// Runs this same binary inside the namespace on the demo's own terminal, in the demo's process group: the
+    /// terminal treats a child in a group of its own as a background job, so the TUI could never read a key.
+    func spawnInForeground(_ arguments: [String]) throws -> ChildProcess {
+        do {
+            return try ChildProcess(["/usr/bin/env", "ip", "netns", "exec", namespace, DemoLab.executable] + arguments)
+        } catch {
+            throw CommandFailure(message: "cannot start the TUI: \(error)", status: .terminal)
         }
-        return pid
     }
 
     /// Stops the simulator and everything else in the namespace, deletes it (the device goes with it) and the
