@@ -45,7 +45,9 @@ struct DemoCommand: AsyncParsableCommand {
         let simulator = try DemoLab.labExecutable()
         DemoLab.removeStale()
         let lab = try DemoLab(simulator: simulator)
-        let trap = DemoSignals()
+        // The TUI child handles its own signals (the terminal sends Ctrl-C to the whole foreground group); the
+        // demo only notes them, so it lives to remove what it built.
+        let trap = SignalTrap([SIGINT, SIGTERM, SIGHUP])
         defer {
             lab.destroy()
             trap.restore()
@@ -60,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
         var shownPhase = -1
         var status: Int32 = 0
         while true {
-            if trap.pending { tui.signal(SIGTERM) }
+            if trap.pending != nil { tui.signal(SIGTERM) }
             if let ended = tui.poll() {
                 status = ended.shellStatus
                 break
@@ -75,33 +77,6 @@ struct DemoCommand: AsyncParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 }
-
-/// SIGINT and SIGTERM while the demo runs: the TUI child handles its own (the terminal sends Ctrl-C to the
-/// whole foreground group); the demo itself only notes them, so it lives to remove what it built.
-private struct DemoSignals {
-    init() {
-        demoSignalReceived.pointee = 0
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in demoSignalReceived.pointee = number }
-            sigemptyset(&action.sa_mask)
-            sigaction(number, &action, nil)
-        }
-    }
-
-    var pending: Bool { demoSignalReceived.pointee != 0 }
-
-    func restore() {
-        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
-    }
-}
-
-/// Written by the signal handler only (a plain word, as C's `volatile sig_atomic_t`).
-nonisolated(unsafe) private let demoSignalReceived: UnsafeMutablePointer<sig_atomic_t> = {
-    let pointer = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
-    pointer.initialize(to: 0)
-    return pointer
-}()
 
 /// The demo's namespace, TUN device, simulator and files: the lab the network tests use (`SimulatedNetwork`,
 /// Sources/TracemapLab), plus the hosts file and the TUI on the demo's terminal.
