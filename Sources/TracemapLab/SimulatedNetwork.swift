@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import TracemapProcess
 
 /// A network namespace whose routes to the documentation ranges lead into a TUN device played by

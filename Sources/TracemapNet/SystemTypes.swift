@@ -1,5 +1,12 @@
 import CNetShim
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import TracemapModel
 
 // Typed values for the C constants of the socket layer, in the manner of swift-system (`Errno`, `FilePermissions`):
