@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport",
                                                         "TracemapProcess"]),
         // Every bad input against the built binary: exit code and the one line (root-only rows skip otherwise).
-        .testTarget(name: "CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["TracemapProcess"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
         .target(name: "TestSupport", dependencies: ["TracemapProcess"], path: "Tests/TestSupport"),
     ],
