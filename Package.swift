@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "CNetShim"),
 
         .target(name: "TracemapModel"),
+        // Child processes (posix_spawn) and signal traps (a self-pipe): the one way every target and test starts a
+        // program or catches a signal. Glibc only, so the monitor links no Foundation for it.
+        .target(name: "TracemapProcess"),
         .target(name: "TracemapPacket", dependencies: ["TracemapModel"]),
         .target(name: "TracemapNet", dependencies: [
             "TracemapModel", "TracemapPacket", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
@@ -45,7 +48,7 @@ let package = Package(
             .product(name: "Collections", package: "swift-collections"),
         ]),
         .target(name: "TracemapMonitor", dependencies: [
-            "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats",
+            "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapProcess",
             .product(name: "Collections", package: "swift-collections"),
         ]),
         // Places: the land mask every map draws, and locations checked against the physics of the RTT.
@@ -69,7 +72,7 @@ let package = Package(
         ]),
         .target(name: "TracemapTUI", dependencies: [
             "TracemapModel", "TracemapStats", "TracemapMonitor", "TracemapReport", "TracemapEnrich", "TracemapGeo",
-            "TracemapNet", "CNcursesw",
+            "TracemapNet", "TracemapProcess", "CNcursesw",
         ]),
         // Remote vantage points: HTTP clients for Globalping, RIPE Atlas and Cloudflare's traceroute API.
         .target(name: "TracemapRemote", dependencies: [
@@ -79,7 +82,7 @@ let package = Package(
         .target(name: "TracemapSim", dependencies: ["TracemapModel", "TracemapPacket", "TracemapNet", "CNetShim"]),
         // The namespace lab around the simulator (namespace, TUN device, routes, `tracemap-lab sim`): the network
         // tests and `tracemap demo` share it. Process plumbing only: it links no simulator.
-        .target(name: "TracemapLab"),
+        .target(name: "TracemapLab", dependencies: ["TracemapProcess"]),
         // The `main` both executables share: one-line errors and documented exit codes.
         .target(name: "TracemapCLI", dependencies: [
             "TracemapModel", "TracemapReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,28 +92,28 @@ let package = Package(
         .executableTarget(name: "tracemap", dependencies: [
             "TracemapModel", "TracemapNet", "TracemapProbe", "TracemapStats", "TracemapMonitor",
             "TracemapEnrich", "TracemapReport", "TracemapTUI", "TracemapImport", "TracemapCLI", "TracemapLab",
-            "TracemapGeo", "TracemapRemote", "TracemapMetrics",
+            "TracemapGeo", "TracemapRemote", "TracemapMetrics", "TracemapProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "TracemapConfig",
         ]),
         .executableTarget(name: "tracemap-lab", dependencies: [
             "TracemapModel", "TracemapProbe", "TracemapMonitor", "TracemapEnrich", "TracemapTUI", "TracemapSim",
-            "TracemapCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TracemapCLI", "TracemapProcess", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // One test target per layer, so a layer's tests build without the others.
-        .testTarget(name: "PacketTests", dependencies: ["TracemapPacket", "TracemapModel"]),
+        .testTarget(name: "PacketTests", dependencies: ["TracemapPacket", "TracemapModel", "TracemapSim", "TracemapProcess"]),
         .testTarget(name: "ProbeTests", dependencies: ["TracemapProbe", "TracemapModel"]),
         .testTarget(name: "StatsTests", dependencies: ["TracemapStats", "TracemapModel"]),
         .testTarget(name: "MonitorTests", dependencies: ["TracemapMonitor", "TracemapProbe", "TracemapStats",
-                                                         "TracemapModel"]),
+                                                         "TracemapModel", "TracemapSim"]),
         .testTarget(name: "EnrichTests", dependencies: ["TracemapEnrich", "TracemapModel", "TracemapReport",
-                                                        "TracemapStats", "TestSupport"]),
+                                                        "TracemapStats", "TestSupport", "TracemapProcess"]),
         .testTarget(name: "GeoTests", dependencies: ["TracemapGeo", "TracemapModel"]),
         .testTarget(name: "ReportTests", dependencies: ["TracemapReport", "TracemapStats", "TracemapModel",
                                                         "TracemapGeo"]),
         .testTarget(name: "ImportTests", dependencies: ["TracemapImport", "TracemapReport", "TracemapModel",
-                                                        "TestSupport"],
+                                                        "TestSupport", "TracemapProcess"],
                     exclude: ["Fixtures"]),
         // Also the hop field table's test, which needs every consumer (Report's CSV and JSON beside these).
         .testTarget(name: "MetricsTests", dependencies: ["TracemapMetrics", "TracemapMonitor", "TracemapStats",
@@ -118,17 +121,19 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TracemapTUI", "TracemapMonitor", "TracemapStats",
                                                      "TracemapModel", "TracemapGeo"]),
         // End-to-end: runs the built `tracemap` binary in network namespaces the tests create (root only).
-        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TracemapLab", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["TracemapModel", "TracemapLab", "TestSupport",
+                                                         "TracemapProcess"]),
         .testTarget(name: "ConfigTests", dependencies: ["TracemapConfig", "TestSupport"]),
         // Installs a release build into temporary prefixes and checks it as a user would (scripts/install.sh,
         // man, completions, the .deb); one release build shared by every test in it.
         .testTarget(name: "InstallTests", dependencies: ["TestSupport"]),
         // Remote engines against a stand-in server (Tests/RemoteStandIn, Python 3 stdlib) on loopback.
-        .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport"]),
+        .testTarget(name: "RemoteTests", dependencies: ["TracemapRemote", "TracemapModel", "TestSupport",
+                                                        "TracemapProcess"]),
         // Every bad input against the built binary: exit code and the one line (root-only rows skip otherwise).
-        .testTarget(name: "CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["TracemapProcess"]),
         // Helpers more than one test target needs (child processes outside Foundation's Process).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TracemapProcess"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 
 /// What the cache keeps: answers that cost a network round trip. GeoIP and ASN database lookups are not cached:

@@ -7,7 +7,7 @@ import TracemapModel
 import TracemapReport
 
 /// The text of `tracemap stats` and `tracemap diff`. Every name that came from a file goes through
-/// `TextSafety.terminal`.
+/// `Escaping.visible`.
 public enum OfflineText {
     static func ms(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
@@ -33,23 +33,23 @@ public enum OfflineText {
         if let asn = point.asn { parts.append("AS\(asn)" + (point.network.map { " \($0)" } ?? "")) }
         else if let network = point.network { parts.append(network) }
         if let address = point.address { parts.append(address.description) }
-        return TextSafety.terminal(parts.joined(separator: ", "))
+        return Escaping.visible(parts.joined(separator: ", "))
     }
 
     static func target(_ name: String, _ address: IPAddress) -> String {
         let unknown = address.bytes.allSatisfy { $0 == 0 }
-        if name == address.description || unknown { return TextSafety.terminal(name) + (unknown ? " (address unknown)" : "") }
-        return "\(TextSafety.terminal(name)) (\(address))"
+        if name == address.description || unknown { return Escaping.visible(name) + (unknown ? " (address unknown)" : "") }
+        return "\(Escaping.visible(name)) (\(address))"
     }
 
     /// The `stats` block of one trace.
     public static func stats(_ summary: TraceSummary, file: String) -> String {
-        var lines = ["\(TextSafety.terminal(file)): \(TextSafety.terminal(summary.label)) (\(summary.format.title))"]
+        var lines = ["\(Escaping.visible(file)): \(Escaping.visible(summary.label)) (\(summary.format.title))"]
         func row(_ key: String, _ value: String) { lines.append("  " + key.padding(10) + " " + value) }
         row("target", target(summary.target, summary.targetAddress))
         row("source", summary.source?.description ?? "not recorded")
         row("vantage", vantage(summary.vantage))
-        row("when", UTCTime.text(summary.start) + (summary.format.carriesTime ? "" : " (the file's time: "
+        row("when", TimeText.utc(summary.start) + (summary.format.carriesTime ? "" : " (the file's time: "
             + "\(summary.format.title) records none)"))
         row("hops", "\(summary.hops) (\(summary.respondingHops) responding, \(summary.silentHops) silent), destination "
             + (summary.reached ? "reached" : "not reached"))
@@ -61,9 +61,9 @@ public enum OfflineText {
                 + (rtt.p95Ms.map(ms) ?? "n/a (per-hop summary only)") + " ms (\(rtt.samples) repl\(rtt.samples == 1 ? "y" : "ies"))")
         }
         row("ASN path", summary.asnPath.isEmpty ? "unknown" : TraceDiff.text(summary.asnPath))
-        if !summary.detours.isEmpty { row("detours", summary.detours.map(TextSafety.terminal).joined(separator: "; ")) }
+        if !summary.detours.isEmpty { row("detours", summary.detours.map(Escaping.visible).joined(separator: "; ")) }
         if let timeline = summary.timeline {
-            row("rounds", "\(timeline.rounds), \(UTCTime.text(timeline.start)) → \(UTCTime.text(timeline.end)) ("
+            row("rounds", "\(timeline.rounds), \(TimeText.utc(timeline.start)) → \(TimeText.utc(timeline.end)) ("
                 + seconds(timeline.end.timeIntervalSince(timeline.start)) + ")")
             row("available", percent(timeline.availabilityPercent) + " of rounds reached the destination")
             let kinds = timeline.eventsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
@@ -71,13 +71,13 @@ public enum OfflineText {
             for alert in timeline.alerts {
                 let at = alert.ttl.map { " at hop \($0)" } ?? ""
                 let length: String
-                if alert.kind == .routeChange || alert.kind == .rateLimited { length = "at " + UTCTime.text(alert.start) }
+                if alert.kind == .routeChange || alert.kind == .rateLimited { length = "at " + TimeText.utc(alert.start) }
                 else if alert.open { length = "\(seconds(alert.seconds)), still on at the end" }
                 else { length = seconds(alert.seconds) }
-                row("alert", "\(alert.kind.rawValue)\(at): \(length) — \(TextSafety.terminal(alert.message))")
+                row("alert", "\(alert.kind.rawValue)\(at): \(length) — \(Escaping.visible(alert.message))")
             }
         }
-        for note in summary.notes { row("note", TextSafety.terminal(note)) }
+        for note in summary.notes { row("note", Escaping.visible(note)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -87,7 +87,7 @@ public enum OfflineText {
         for hop in document.hops {
             let who = hop.responders.isEmpty ? "*" : hop.responders.map { responder in
                 var text = TraceDiff.isUnspecified(responder.address) ? "" : responder.address.description
-                if let name = responder.info?.hostname { text += (text.isEmpty ? "" : " ") + TextSafety.terminal(name) }
+                if let name = responder.info?.hostname { text += (text.isEmpty ? "" : " ") + Escaping.visible(name) }
                 if let asn = responder.info?.asn?.number { text += " AS\(asn)" }
                 return text
             }.joined(separator: ", ")
@@ -99,9 +99,9 @@ public enum OfflineText {
 
     /// The `diff` table and verdict.
     public static func diff(_ diff: TraceDiff, fileA: String, fileB: String) -> String {
-        var lines = ["A: \(TextSafety.terminal(fileA)): \(TextSafety.terminal(diff.labelA))",
-                     "B: \(TextSafety.terminal(fileB)): \(TextSafety.terminal(diff.labelB))"]
-        let width = max(16, diff.hops.flatMap { $0.a + $0.b }.map { TextSafety.terminal($0).count }.max() ?? 0) + 2
+        var lines = ["A: \(Escaping.visible(fileA)): \(Escaping.visible(diff.labelA))",
+                     "B: \(Escaping.visible(fileB)): \(Escaping.visible(diff.labelB))"]
+        let width = max(16, diff.hops.flatMap { $0.a + $0.b }.map { Escaping.visible($0).count }.max() ?? 0) + 2
         lines.append("TTL  " + "A".padding(width) + "B".padding(width) + "RTT A".padding(9) + "RTT B")
         for hop in diff.hops {
             let mark: String
@@ -110,8 +110,8 @@ public enum OfflineText {
             case .onlyA, .onlyB: mark = "±"
             default: mark = hop.rttShift ? "~" : " "
             }
-            let a = hop.status == .onlyB ? "" : (hop.a.isEmpty ? "*" : hop.a.map(TextSafety.terminal).joined(separator: ","))
-            let b = hop.status == .onlyA ? "" : (hop.b.isEmpty ? "*" : hop.b.map(TextSafety.terminal).joined(separator: ","))
+            let a = hop.status == .onlyB ? "" : (hop.a.isEmpty ? "*" : hop.a.map(Escaping.visible).joined(separator: ","))
+            let b = hop.status == .onlyA ? "" : (hop.b.isEmpty ? "*" : hop.b.map(Escaping.visible).joined(separator: ","))
             let line = String(hop.ttl).leftPadding(3) + mark + " " + a.padding(width) + b.padding(width)
                 + (hop.rttA.map(ms) ?? "").padding(9) + (hop.rttB.map(ms) ?? "")
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
@@ -122,7 +122,7 @@ public enum OfflineText {
                          + "\(TraceDiff.ms(diff.thresholds.rttPercent))%")
         } else {
             lines.append("\(diff.differences.count) difference\(diff.differences.count == 1 ? "" : "s"):")
-            lines += diff.differences.map { "  " + TextSafety.terminal($0) }
+            lines += diff.differences.map { "  " + Escaping.visible($0) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

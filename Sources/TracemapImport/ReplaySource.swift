@@ -113,9 +113,9 @@ public enum ImportSelectionError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .several(let labels):
             "the file holds \(labels.count) traces; choose one with --trace N (1–\(labels.count)) or a label: "
-                + labels.prefix(5).map(TextSafety.terminal).joined(separator: "; ") + (labels.count > 5 ? "; …" : "")
+                + labels.prefix(5).map(Escaping.visible).joined(separator: "; ") + (labels.count > 5 ? "; …" : "")
         case .noSuch(let selector, let labels):
-            "no trace \(TextSafety.terminal(selector)) in the file (1–\(labels.count), or a label)"
+            "no trace \(Escaping.visible(selector)) in the file (1–\(labels.count), or a label)"
         }
     }
 }

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import TracemapProcess
 
 /// A network namespace whose routes to the documentation ranges lead into a TUN device played by
 /// `tracemap-lab sim`: 192.0.2.1/24 and 2001:db8:1::1/64 on tm0, routes to 198.51.100.0/24, 203.0.113.0/24 and
@@ -23,7 +31,7 @@ public final class SimulatedNetwork: @unchecked Sendable {
     public let scenarioFile: URL
     /// Where the simulator's stdout and stderr go (nil: discarded).
     public let logFile: URL?
-    private var simulator: Process?
+    private var simulator: ChildProcess?
     private var created = false
     private var destroyed = false
 
@@ -64,20 +72,16 @@ public final class SimulatedNetwork: @unchecked Sendable {
         for setting in ["net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.\(device).rp_filter=0"] {
             Self.run(["ip", "netns", "exec", namespace, "sysctl", "-q", "-w", setting])
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", namespace, labBinary, "sim", "--scenario", scenarioFile.path,
-                             "--tun", device]
-        process.standardInput = FileHandle.nullDevice
-        var log: FileHandle?
-        if let logFile {
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            log = try? FileHandle(forWritingTo: logFile)
+        // A process group of its own: the terminal's Ctrl-C goes to the demo, which stops the simulator itself.
+        let options = ChildProcess.Options(stdin: .null, stdout: logFile.map { .file($0.path) } ?? .null,
+                                           stderr: logFile == nil ? .null : .standardOutput, newProcessGroup: true)
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(["/usr/bin/env", "ip", "netns", "exec", namespace, labBinary, "sim",
+                                        "--scenario", scenarioFile.path, "--tun", device], options: options)
+        } catch {
+            throw Failure(message: "cannot start \(labBinary) sim: \(error)")
         }
-        defer { try? log?.close() }
-        process.standardOutput = log ?? FileHandle.nullDevice
-        process.standardError = log ?? FileHandle.nullDevice
-        do { try process.run() } catch { throw Failure(message: "cannot start \(labBinary) sim: \(error)") }
         simulator = process
         // A TUN device has carrier (LOWER_UP) only while a process holds it.
         let deadline = Date().addingTimeInterval(10)
@@ -114,9 +118,8 @@ public final class SimulatedNetwork: @unchecked Sendable {
         guard !destroyed else { return }
         destroyed = true
         if let simulator, simulator.isRunning {
-            simulator.terminate()
-            let deadline = Date().addingTimeInterval(2)
-            while simulator.isRunning && Date() < deadline { usleep(20_000) }
+            simulator.signal(SIGTERM)
+            _ = simulator.wait(upTo: .seconds(2))
         }
         if created {
             // The persistent device first, so nothing of it outlives the namespace.
@@ -139,19 +142,10 @@ public final class SimulatedNetwork: @unchecked Sendable {
         }
     }
 
-    /// Runs a short command to its end; output and errors together.
+    /// Runs a short command (looked up in PATH) to its end; output and errors together.
     @discardableResult
     public static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return (-1, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = ChildProcess.run(arguments)
+        return (result.termination.shellStatus, result.stdoutText + result.stderrText)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TracemapModel
+import TracemapProcess
 
 /// Runs a shell command for each alert (`watch --exec CMD`): `/bin/sh -c CMD` with the event's JSON line on
 /// stdin and TRACEMAP_KIND, TRACEMAP_SEVERITY, TRACEMAP_TARGET, TRACEMAP_TTL in its environment.
@@ -31,7 +32,7 @@ public final class AlertHook: @unchecked Sendable {
     public var onFailure: (@Sendable (Failure) -> Void)?
     // Guards `children` and `stopping`.
     private let lock = NSLock()
-    private var children: Set<pid_t> = []
+    private var children: [pid_t: ChildProcess] = [:]
     private var stopping = false
 
     public init(command: String, maxRunning: Int = 4, onFailure: (@Sendable (Failure) -> Void)? = nil) {
@@ -55,24 +56,22 @@ public final class AlertHook: @unchecked Sendable {
         guard children.count < maxRunning else { return .failure(.busy(children.count)) }
 
         let json = (try? TracemapJSON.line(event)) ?? "{}"
-        guard let input = Self.stdinFile(json + "\n") else {
-            return .failure(.cannotStart("cannot create a temporary file for its stdin"))
-        }
-        defer { close(input) }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ChildProcess.currentEnvironment
         environment["TRACEMAP_KIND"] = event.kind.rawValue
         environment["TRACEMAP_SEVERITY"] = event.severity.rawValue
         environment["TRACEMAP_TARGET"] = event.target
         environment["TRACEMAP_TTL"] = event.ttl.map(String.init) ?? ""
-        switch Self.spawn(["/bin/sh", "-c", command], environment: environment, stdin: input) {
-        case .failure(let error):
-            return .failure(.cannotStart(String(cString: strerror(error.code))))
-        case .success(let pid):
-            children.insert(pid)
-            let thread = Thread { [weak self] in self?.reap(pid) }
-            thread.start()
-            return .success(())
+        // stdin from an unlinked file, not a pipe; a group of its own; stdout and stderr inherited.
+        let options = ChildProcess.Options(stdin: .bytes(Array((json + "\n").utf8)), environment: environment,
+                                           newProcessGroup: true)
+        let child: ChildProcess
+        do { child = try ChildProcess(["/bin/sh", "-c", command], options: options) } catch {
+            return .failure(.cannotStart(error.description))
         }
+        children[child.pid] = child
+        let thread = Thread { [weak self] in self?.reap(child) }
+        thread.start()
+        return .success(())
     }
 
     /// Ends every running command and its process group: SIGTERM, then SIGKILL for what is left after `grace`;
@@ -80,90 +79,28 @@ public final class AlertHook: @unchecked Sendable {
     public func terminateAll(grace: Duration = .milliseconds(500)) {
         lock.lock()
         stopping = true
-        let running = children
+        let running = children.values
         lock.unlock()
         guard !running.isEmpty else { return }
-        for pid in running { kill(-pid, SIGTERM) }
+        for child in running { child.signal(SIGTERM, group: true) }
         let clock = ContinuousClock()
         let deadline = clock.now + grace
         while runningCount > 0, clock.now < deadline { usleep(10_000) }
         lock.lock()
-        let left = children
+        let left = children.values
         lock.unlock()
-        for pid in left { kill(-pid, SIGKILL) }
+        for child in left { child.signal(SIGKILL, group: true) }
         let hardDeadline = clock.now + .seconds(2)
         while runningCount > 0, clock.now < hardDeadline { usleep(10_000) }
     }
 
-    private func reap(_ pid: pid_t) {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    private func reap(_ child: ChildProcess) {
+        let termination = child.wait()
         lock.lock()
-        children.remove(pid)
+        children[child.pid] = nil
         let quiet = stopping
         lock.unlock()
-        guard !quiet, let report = Self.describe(status) else { return }
-        onFailure?(.failed(command: command, status: report))
-    }
-
-    /// "exited with status 3", "was killed by signal 9", or nil for a clean exit.
-    static func describe(_ status: Int32) -> String? {
-        let signal = status & 0x7f
-        if signal == 0 {
-            let code = (status >> 8) & 0xff
-            return code == 0 ? nil : "exited with status \(code)"
-        }
-        return "was killed by signal \(signal)"
-    }
-
-    /// posix_spawn in a new process group, stdin from `stdin`, stdout and stderr inherited.
-    private static func spawn(_ arguments: [String], environment: [String: String],
-                              stdin: Int32) -> Result<pid_t, SpawnError> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, STDIN_FILENO)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        // The child starts with default signal actions: tracemap ignores SIGINT/SIGPIPE while it watches.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        return result == 0 ? .success(pid) : .failure(SpawnError(code: result))
-    }
-
-    private struct SpawnError: Error {
-        var code: Int32
-    }
-
-    /// An open, already unlinked file holding `text`, positioned at its start.
-    private static func stdinFile(_ text: String) -> Int32? {
-        var template = Array((NSTemporaryDirectory() + "/tracemap-exec-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return nil }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, lseek(fd, 0, SEEK_SET) == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
+        guard !quiet, !termination.succeeded else { return }
+        onFailure?(.failed(command: command, status: termination.description))
     }
 }

@@ -1,5 +1,12 @@
 import CNetShim
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The process's right to open raw sockets, and the way to give it up once they are open (as mtr-packet does).
 public enum Privileges {

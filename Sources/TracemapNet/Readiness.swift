@@ -1,5 +1,12 @@
 import CNetShim
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Waits for descriptors to become ready until an exact deadline: `ppoll(2)` with a nanosecond timespec, so a
 /// deadline 300 µs away is waited for, not rounded to 0 and spun on as `poll(2)`'s milliseconds would be.

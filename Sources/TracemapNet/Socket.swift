@@ -1,5 +1,12 @@
 import CNetShim
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import TracemapModel
 
 /// A failed system call: which call, and its errno.

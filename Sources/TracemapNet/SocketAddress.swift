@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import TracemapModel
 
 /// Conversions between `IPAddress` (+ port) and the kernel's `sockaddr_in` / `sockaddr_in6`.

@@ -1,15 +1,15 @@
 /// Bounds-checked big-endian reads: every parser goes through these, so no input can index past the end.
 extension Array where Element == UInt8 {
-    func byte(at offset: Int) -> UInt8? {
+    package func byte(at offset: Int) -> UInt8? {
         offset >= 0 && offset < count ? self[offset] : nil
     }
 
-    func uint16(at offset: Int) -> UInt16? {
+    package func uint16(at offset: Int) -> UInt16? {
         guard offset >= 0, offset <= count - 2 else { return nil }
         return UInt16(self[offset]) << 8 | UInt16(self[offset + 1])
     }
 
-    func uint32(at offset: Int) -> UInt32? {
+    package func uint32(at offset: Int) -> UInt32? {
         guard offset >= 0, offset <= count - 4 else { return nil }
         return UInt32(self[offset]) << 24 | UInt32(self[offset + 1]) << 16
             | UInt32(self[offset + 2]) << 8 | UInt32(self[offset + 3])

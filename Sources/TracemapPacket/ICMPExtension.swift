@@ -2,15 +2,15 @@ import TracemapModel
 
 /// The RFC 4884 ICMP extension structure, and the one object tracemap reads from it: the RFC 4950 MPLS label
 /// stack (class 1, c-type 1) that MPLS routers attach to time exceeded messages.
-enum ICMPExtension {
+package enum ICMPExtension {
     static let version: UInt8 = 2
     static let mplsClass: UInt8 = 1
     static let mplsIncomingStack: UInt8 = 1
     /// RFC 4884 §4.1/§4.2: with an extension, the original datagram field is zero-padded to at least 128 bytes.
-    static let minimumQuote = 128
+    package static let minimumQuote = 128
 
     /// Extension header (version 2, checksum over the whole structure) and one MPLS object.
-    static func mplsStructure(_ labels: [MPLSLabel]) -> [UInt8] {
+    package static func mplsStructure(_ labels: [MPLSLabel]) -> [UInt8] {
         var structure: [UInt8] = [version << 4, 0, 0, 0]
         structure.append(uint16: UInt16(truncatingIfNeeded: 4 + 4 * labels.count))
         structure += [mplsClass, mplsIncomingStack]

@@ -2,23 +2,23 @@ import TracemapModel
 
 /// The IP layer of a packet: addresses, TTL, and where the transport header starts and the packet ends.
 /// Works on whole packets and on truncated quotes inside ICMP errors alike.
-struct IPHeaderView {
-    var family: IPAddress.Family
-    var source: IPAddress
-    var destination: IPAddress
+package struct IPHeaderView {
+    package var family: IPAddress.Family
+    package var source: IPAddress
+    package var destination: IPAddress
     var ttl: UInt8
     var tos: UInt8
     var identification: UInt16?
     /// The transport protocol, after any IPv6 extension headers.
-    var protocolNumber: UInt8
+    package var protocolNumber: UInt8
     /// Offset of the transport header.
     var transportOffset: Int
     /// End of the packet: the length its header states, cut to the bytes that are really there.
     var end: Int
     /// A fragment other than the first: it carries no transport header.
-    var isLaterFragment: Bool
+    package var isLaterFragment: Bool
 
-    init?(_ packet: [UInt8]) {
+    package init?(_ packet: [UInt8]) {
         guard let first = packet.byte(at: 0) else { return nil }
         switch first >> 4 {
         case 4: self.init(v4: packet)
@@ -100,7 +100,7 @@ struct IPHeaderView {
     }
 
     /// The transport header and what follows, up to the packet's end.
-    func transport(of packet: [UInt8]) -> [UInt8] {
+    package func transport(of packet: [UInt8]) -> [UInt8] {
         packet.tail(from: transportOffset, to: end)
     }
 }

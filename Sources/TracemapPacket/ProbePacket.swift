@@ -93,7 +93,7 @@ public enum ProbePacket {
     }
 
     /// The IP header of the right family for a packet from `source` to `destination`.
-    static func ipHeader(source: IPAddress, destination: IPAddress, ttl: UInt8, protocolNumber: UInt8,
+    package static func ipHeader(source: IPAddress, destination: IPAddress, ttl: UInt8, protocolNumber: UInt8,
                          payloadLength: Int) -> [UInt8] {
         source.family == .v4
             ? ipv4Header(source: source, destination: destination, ttl: ttl, tos: 0, identification: 0,
@@ -103,7 +103,7 @@ public enum ProbePacket {
     }
 
     /// A TCP segment without options or data, checksum computed over the pseudo-header (RFC 793 §3.1).
-    static func tcpSegment(source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
+    package static func tcpSegment(source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
                            sequence: UInt32, acknowledgment: UInt32, flags: UInt8, window: UInt16) -> [UInt8] {
         var segment: [UInt8] = []
         segment.append(uint16: sourcePort)

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import TracemapModel
 
 /// The bookkeeping of one round: which probes remain to send, which are in flight, their deadlines, and when

@@ -28,14 +28,14 @@ public enum ExportCSV {
         for hop in document.hops.sorted(by: { $0.ttl < $1.ttl }) {
             let hopView = hop.figures
             if hop.responders.isEmpty {
-                lines.append(([TraceRenderer.csvField(document.meta.target.name), "\(hop.ttl)", "", "", ""]
+                lines.append(([Escaping.csv(document.meta.target.name), "\(hop.ttl)", "", "", ""]
                               + columns.map { $0.value(hopView).map { $0.formatted(decimals: 3) } ?? "" })
                     .joined(separator: ","))
             }
             for responder in hop.responders {
                 let view = hop.responders.count == 1 ? hopView : responder.figures
-                let fields = [TraceRenderer.csvField(document.meta.target.name), "\(hop.ttl)",
-                              responder.address.description, TraceRenderer.csvField(responder.info?.hostname ?? ""),
+                let fields = [Escaping.csv(document.meta.target.name), "\(hop.ttl)",
+                              responder.address.description, Escaping.csv(responder.info?.hostname ?? ""),
                               responder.sharePercent.formatted(decimals: 1)]
                     + columns.map { column in
                         (column.ofHop ? column.value(hopView) : column.value(view))

@@ -68,36 +68,3 @@ struct ExportSummary {
             .filter { !$0.isEmpty }.joined(separator: ", ")
     }
 }
-
-/// UTC timestamps without DateFormatter (no locale data): "2026-11-29 20:10:56 UTC".
-enum UTCTime {
-    static func text(_ date: Date, seconds: Bool = true) -> String {
-        let total = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let second = total - days * 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let clock = two(second / 3600) + ":" + two(second / 60 % 60) + (seconds ? ":" + two(second % 60) : "")
-        return "\(year)-\(two(month))-\(two(day)) \(clock) UTC"
-    }
-
-    /// "2026-11-29 20:22:29 – 20:23:14 UTC", the end's date only when it differs.
-    static func span(_ start: Date, _ end: Date?) -> String {
-        guard let end, Int(end.timeIntervalSince1970) != Int(start.timeIntervalSince1970) else { return text(start) }
-        let a = text(start), b = text(end)
-        return a.prefix(10) == b.prefix(10) ? String(a.dropLast(4)) + " – " + String(b.dropFirst(11)) : a + " – " + b
-    }
-
-    static func clock(_ date: Date) -> String {
-        String(text(date).dropFirst(11).dropLast(4))
-    }
-}

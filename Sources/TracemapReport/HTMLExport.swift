@@ -7,7 +7,7 @@ import TracemapStats
 /// map is inline SVG from the project's land mask (`SVGMap`), then the summary, the geography findings, for a
 /// recording a timeline of RTT and loss at the destination with its events, and the hop table. A few lines of
 /// inline script highlight a hop on the map and in the table together and switch the map between the path and
-/// the world. Every value from the trace goes through `TextSafety.html`; the script reads only numbers the
+/// the world. Every value from the trace goes through `Escaping.html`; the script reads only numbers the
 /// page itself wrote.
 public enum HTMLExport {
     public static func render(_ trace: ExportTrace) -> String { render([trace]) }
@@ -23,7 +23,7 @@ public enum HTMLExport {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="tracemap \(TracemapVersion.current)">
-            <title>\(TextSafety.html(title))</title>
+            <title>\(Escaping.html(title))</title>
             <style>\(css)</style>
             </head>
             <body>
@@ -39,7 +39,7 @@ public enum HTMLExport {
     static func section(_ trace: ExportTrace, prefix: String) -> String {
         let document = trace.document, meta = document.meta
         let summary = ExportSummary(document)
-        let h = TextSafety.html
+        let h = Escaping.html
         var out = "<section class=\"trace\">\n<header><h1><span class=\"brand\">tracemap</span> "
             + "\(h(meta.target.name))"
             + (meta.target.name == meta.target.address.description ? "" : " <span class=\"dim\">\(h(meta.target.address.description))</span>")
@@ -48,7 +48,7 @@ public enum HTMLExport {
         if let source = meta.source { sub.append("from " + h(source.description)) }
         if let vantage = ExportSummary.vantage(meta) { sub.append("vantage point " + h(vantage)) }
         sub.append(h(ExportSummary.probing(meta)))
-        sub.append(h(UTCTime.span(meta.startedAt, meta.endedAt)))
+        sub.append(h(TimeText.utcSpan(meta.startedAt, meta.endedAt)))
         if let timeline = trace.timeline { sub.append("\(timeline.points.count) rounds") }
         out += "<p class=\"sub\">" + sub.joined(separator: " · ") + "</p></header>\n"
 
@@ -115,7 +115,7 @@ public enum HTMLExport {
             if !timeline.events.isEmpty {
                 out += "<table class=\"events\"><thead><tr><th>Time</th><th>Round</th><th>Severity</th><th>Event</th>"
                     + "<th>Hop</th><th>What happened</th></tr></thead><tbody>" + timeline.events.map { event in
-                        "<tr class=\"sev-\(event.severity.rawValue)\"><td>\(UTCTime.clock(event.time))</td>"
+                        "<tr class=\"sev-\(event.severity.rawValue)\"><td>\(TimeText.utcClock(event.time))</td>"
                             + "<td>\(event.round)</td><td>\(event.severity.rawValue)</td><td>\(event.kind.rawValue)</td>"
                             + "<td>\(event.ttl.map(String.init) ?? "")</td><td>\(h(event.message))</td></tr>"
                     }.joined() + "</tbody></table>"
@@ -128,7 +128,7 @@ public enum HTMLExport {
     }
 
     static func hopTable(_ document: TraceDocument) -> String {
-        let h = TextSafety.html
+        let h = Escaping.html
         func ms(_ value: Double?) -> String { value.map { $0.formatted(decimals: 2) } ?? "" }
         let maxRTT = document.hops.flatMap { $0.responders.compactMap(\.figures.mean) }.max() ?? 0
         var out = "<table class=\"hops\"><thead><tr><th>Hop</th><th>Host</th><th>ASN</th><th>Location</th>"
@@ -228,17 +228,17 @@ public enum HTMLExport {
             for point in points {
                 guard let rtt = point.rttMs else { continue }
                 out += "<circle cx=\"\(n(x(point.time)))\" cy=\"\(n(y(rtt)))\" r=\"2\" fill=\"\(SVGMap.rttColor(rtt))\">"
-                    + "<title>round \(point.round), \(UTCTime.clock(point.time)): \(rtt.formatted(decimals: 2)) ms</title></circle>"
+                    + "<title>round \(point.round), \(TimeText.utcClock(point.time)): \(rtt.formatted(decimals: 2)) ms</title></circle>"
             }
         }
         for event in timeline.events {
             let xx = x(event.time)
             out += "<g class=\"event sev-\(event.severity.rawValue)\"><line x1=\"\(n(xx))\" x2=\"\(n(xx))\" "
                 + "y1=\"\(n(plotTop))\" y2=\"\(n(lossTop + lossHeight))\"/><path d=\"M\(n(xx - 5)) \(n(plotTop - 9))"
-                + "h10l-5 8z\"/><title>\(UTCTime.clock(event.time)) \(event.kind.rawValue): \(TextSafety.html(event.message))</title></g>"
+                + "h10l-5 8z\"/><title>\(TimeText.utcClock(event.time)) \(event.kind.rawValue): \(Escaping.html(event.message))</title></g>"
         }
-        out += "<text x=\"\(n(left))\" y=\"232\" class=\"axis\">\(UTCTime.clock(points.first!.time))</text>"
-            + "<text x=\"\(n(right))\" y=\"232\" class=\"axis\" text-anchor=\"end\">\(UTCTime.clock(points.last!.time))</text>"
+        out += "<text x=\"\(n(left))\" y=\"232\" class=\"axis\">\(TimeText.utcClock(points.first!.time))</text>"
+            + "<text x=\"\(n(right))\" y=\"232\" class=\"axis\" text-anchor=\"end\">\(TimeText.utcClock(points.last!.time))</text>"
         return out + "</svg>\n"
     }
 

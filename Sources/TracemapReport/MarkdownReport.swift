@@ -4,7 +4,7 @@ import TracemapStats
 
 /// An incident report a ticket can hold (GitHub/GitLab/Jira Markdown): summary, hop table, events of a
 /// recording, and what the geography check found. Every value from the trace goes through
-/// `TextSafety.markdown`, so a hostile PTR name stays text.
+/// `Escaping.markdown`, so a hostile PTR name stays text.
 public enum MarkdownReport {
     public static func render(_ traces: [ExportTrace]) -> String {
         traces.map(render).joined(separator: "\n---\n\n")
@@ -13,7 +13,7 @@ public enum MarkdownReport {
     public static func render(_ trace: ExportTrace) -> String {
         let document = trace.document, meta = document.meta
         let summary = ExportSummary(document)
-        let md = TextSafety.markdown
+        let md = Escaping.markdown
         var out = "## tracemap: \(md(meta.target.name))"
             + (meta.target.name == meta.target.address.description ? "" : " (\(md(meta.target.address.description)))")
             + (trace.label.map { " — \(md($0))" } ?? "") + "\n\n"
@@ -22,7 +22,7 @@ public enum MarkdownReport {
             + (meta.target.name == meta.target.address.description ? "" : " (\(md(meta.target.address.description)))"))]
         if let source = meta.source { rows.append(("From", md(source.description))) }
         if let vantage = ExportSummary.vantage(meta) { rows.append(("Vantage point", md(vantage))) }
-        rows.append(("When", UTCTime.span(meta.startedAt, meta.endedAt)))
+        rows.append(("When", TimeText.utcSpan(meta.startedAt, meta.endedAt)))
         rows.append(("Probes", md(ExportSummary.probing(meta))
                      + (trace.timeline.map { ", \($0.points.count) rounds" } ?? ", \(summary.sent) per hop")))
         rows.append(("Result", md(summary.result)))
@@ -75,7 +75,7 @@ public enum MarkdownReport {
                 out += "No events: the path held steady for all \(timeline.points.count) rounds.\n"
             } else {
                 for event in timeline.events {
-                    out += "- \(UTCTime.clock(event.time)) round \(event.round) **\(event.severity.rawValue)** "
+                    out += "- \(TimeText.utcClock(event.time)) round \(event.round) **\(event.severity.rawValue)** "
                         + "`\(event.kind.rawValue)`" + (event.ttl.map { " hop \($0)" } ?? "") + ": \(md(event.message))\n"
                 }
             }

@@ -24,7 +24,7 @@ public enum SVGMap {
             let top = Double(index) * block
             body += "<g transform=\"translate(0 \(n(top)))\">\n"
             body += "<rect width=\"\(n(width))\" height=\"\(n(block))\" fill=\"#0d1117\"/>\n"
-            body += "<text x=\"14\" y=\"22\" class=\"title\">\(TextSafety.html(title(trace)))</text>\n"
+            body += "<text x=\"14\" y=\"22\" class=\"title\">\(Escaping.html(title(trace)))</text>\n"
             body += "<svg x=\"0\" y=\"\(n(titleHeight))\" width=\"\(n(width))\" height=\"\(n(height))\" "
                 + "viewBox=\"\(fittedBox(trace.document).text)\" preserveAspectRatio=\"xMidYMid meet\">\n"
                 + mapContent(trace.document, idPrefix: "t\(index)-", scale: fittedBox(trace.document).w / width)
@@ -167,7 +167,7 @@ public enum SVGMap {
             let o = point(latitude: origin.latitude, longitude: origin.longitude)
             out += "<circle class=\"origin\" cx=\"\(n(o.x))\" cy=\"\(n(o.y))\" r=\"\(n(9 * scale))\" "
                 + "stroke-width=\"\(n(1.5 * scale))\"><title>origin of the geography check: "
-                + "\(TextSafety.html(origin.summary))</title></circle>\n"
+                + "\(Escaping.html(origin.summary))</title></circle>\n"
         }
         // Markers first, then every label above them; labels nudged down past each other, since a path often
         // passes several cities a few pixels apart.
@@ -188,10 +188,10 @@ public enum SVGMap {
             let ttlList = place.ttls.map(String.init).joined(separator: " ")
             out += "<g class=\"marker\" id=\"\(idPrefix)place-\(index)\" data-ttl=\"\(ttlList)\">"
                 + "<circle class=\"hop\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(6 * scale))\" fill=\"\(fill)\" "
-                + "stroke-width=\"\(n(1.5 * scale))\"/><title>\(TextSafety.html(tip))</title></g>\n"
+                + "stroke-width=\"\(n(1.5 * scale))\"/><title>\(Escaping.html(tip))</title></g>\n"
             texts += "<text class=\"hop-label\" x=\"\(n(label.x))\" y=\"\(n(label.y))\" "
                 + "font-size=\"\(n(12 * scale))\" stroke-width=\"\(n(3 * scale))\" data-ttl=\"\(ttlList)\">"
-                + TextSafety.html(ttls) + (place.impossible ? " !" : "") + "</text>\n"
+                + Escaping.html(ttls) + (place.impossible ? " !" : "") + "</text>\n"
         }
         out += "<g class=\"labels\" pointer-events=\"none\">\n" + texts + "</g>\n"
         return out

@@ -113,9 +113,9 @@ public enum TraceRenderer {
             switch finding.kind {
             case .impossible:
                 let who = finding.address.map { " " + naming.label($0) } ?? ""
-                lines.append("  ! hop \(finding.ttl)\(who): " + TextSafety.terminal(finding.message))
+                lines.append("  ! hop \(finding.ttl)\(who): " + Escaping.visible(finding.message))
             case .detour:
-                lines.append("  ~ " + TextSafety.terminal(finding.message))
+                lines.append("  ~ " + Escaping.visible(finding.message))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -185,13 +185,6 @@ public enum TraceRenderer {
     /// Counts as integers (`3`, not `3.000`), measurements with three decimals.
     private static func plain(_ value: Double, _ column: HopField) -> String {
         column.decimals == 0 ? column.format(value) : value.formatted(decimals: 3)
-    }
-
-    /// An RFC 4180 field; controls and bidi overrides from hostile names made visible first.
-    static func csvField(_ raw: String) -> String {
-        let text = TextSafety.visible(raw)
-        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + text.replacing("\"", with: "\"\"") + "\"" : text
     }
 }
 

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import TracemapModel
 
 /// A path to play: the hops a probe crosses and the destination behind them. Read from JSON with snake_case

@@ -1,3 +1,4 @@
+import TracemapModel
 import TracemapReport
 /// A colour of the TUI's palette. The terminal wrapper maps each to a curses colour pair; tests ignore them.
 public enum CellColor: UInt8, Sendable, Hashable, CaseIterable {

@@ -105,7 +105,7 @@ public final class TUIApp {
 
     private func run() async throws -> ExitStatus {
         let terminal = try Terminal(color: options.color, forceASCII: options.forceASCII)
-        let signals = SignalTrap()
+        let signals = wakeups.trapStopSignals()
         state.unicode = terminal.unicode
         defer {
             for task in tasks { task.cancel() }

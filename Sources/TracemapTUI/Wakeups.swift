@@ -1,15 +1,10 @@
 import Dispatch
 import Foundation
-
-/// The write end of the pipe that signal handlers use to wake the TUI loop (`write(2)` is async-signal-safe);
-/// -1 until `Wakeups` made it.
-nonisolated(unsafe) var signalWakeDescriptor: Int32 = -1
-/// The SIGWINCH handler ncurses installed, called from ours so curses still learns the new size.
-nonisolated(unsafe) private var cursesResizeHandler: (@convention(c) (Int32) -> Void)?
+import TracemapProcess
 
 /// What wakes the TUI loop, so it sleeps in between instead of polling the keyboard every few milliseconds
 /// (mtr's curses loop sleeps in select the same way): a key (a thread waits on stdin), a signal or a resize (their
-/// handlers write to a pipe that thread also waits on), and a new snapshot or event (the receivers call `wake`).
+/// `SignalTrap`s' pipes, which that thread also waits on), and a new snapshot or event (the receivers call `wake`).
 /// The loop's own deadlines — the next second for the clock, the next replay frame — bound each wait.
 final class Wakeups: @unchecked Sendable {
     private let stream: AsyncStream<Void>
@@ -17,17 +12,21 @@ final class Wakeups: @unchecked Sendable {
     private let keysTaken = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var watcherWaits = false
-    private var pipe: [Int32] = [-1, -1]
+    private var traps: [SignalTrap] = []
 
     init() {
         (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
-        if Glibc.pipe(&pipe) == 0 {
-            for end in pipe {
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            }
-            signalWakeDescriptor = pipe[1]
-        }
+    }
+
+    /// SIGINT, SIGTERM and SIGHUP become the trap's `pending`, which the main loop reads, so the terminal is
+    /// restored by the same main-actor code as on `q` (curses must never be called from a signal handler), and
+    /// they wake the loop. Call before `watchInput`.
+    func trapStopSignals() -> SignalTrap {
+        let trap = SignalTrap([SIGINT, SIGTERM, SIGHUP])
+        lock.lock()
+        traps.append(trap)
+        lock.unlock()
+        return trap
     }
 
     /// Something changed: the loop should look now.
@@ -55,24 +54,13 @@ final class Wakeups: @unchecked Sendable {
         if waiting { keysTaken.signal() }
     }
 
-    /// Starts the thread that waits on stdin and the signal pipe, and chains a SIGWINCH handler in front of
-    /// curses' own (call after the terminal is set up).
+    /// Starts the thread that waits on stdin and the signal traps' pipes, and traps SIGWINCH in front of curses'
+    /// own handler, which still runs after ours so curses learns the new size (call after the terminal is set up).
     func watchInput() {
-        var action = sigaction()
-        var previous = sigaction()
-        action.__sigaction_handler.sa_handler = { number in
-            if signalWakeDescriptor >= 0 {
-                var byte: UInt8 = 1
-                _ = write(signalWakeDescriptor, &byte, 1)
-            }
-            cursesResizeHandler?(number)
-        }
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        if sigaction(SIGWINCH, &action, &previous) == 0 {
-            let handler = previous.__sigaction_handler.sa_handler
-            if let handler, unsafeBitCast(handler, to: Int.self) > 1 { cursesResizeHandler = handler }
-        }
+        let resize = SignalTrap([SIGWINCH], chain: true)
+        lock.lock()
+        traps.append(resize)
+        lock.unlock()
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         if pthread_create(&thread, nil, { context in
@@ -91,13 +79,15 @@ final class Wakeups: @unchecked Sendable {
     }
 
     private func watch() {
+        lock.lock()
+        let traps = traps
+        lock.unlock()
         while true {
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)]
-            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
-            if fds[1].revents != 0 {
-                var buffer = [UInt8](repeating: 0, count: 64)
-                while read(pipe[0], &buffer, buffer.count) > 0 {}
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+                + traps.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
+            if zip(fds.dropFirst(), traps).contains(where: { $0.0.revents != 0 }) {
+                for (fd, trap) in zip(fds.dropFirst(), traps) where fd.revents != 0 { trap.drain() }
                 wake()
             }
             if fds[0].revents & Int16(POLLIN) != 0 {

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import TracemapCLI
 import TracemapModel
+import TracemapProcess
 import TracemapSim
 
 /// The path simulator behind the network tests, benchmarks and `demo`; it only makes sense on a TUN device the
@@ -32,14 +33,11 @@ struct SimCommand: ParsableCommand {
             if case .scenario = error { throw CommandFailure(message: "\(error)", status: .badInput) }
             throw CommandFailure(message: "\(error)", status: .noPermission)
         }
-        // Dispatch signal sources instead of handlers: the stop runs as ordinary code, not in a signal context.
+        // The stop runs as ordinary code on a thread waiting for the trap, not in a signal context.
         let stopped = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stopped.signal() }
-            source.resume()
-            return source
+        let signals = SignalTrap([SIGINT, SIGTERM])
+        DispatchQueue.global().async {
+            if signals.next() != nil { stopped.signal() }
         }
         DispatchQueue.global().async {
             simulator.waitUntilFinished()
@@ -47,7 +45,7 @@ struct SimCommand: ParsableCommand {
         }
         Output.writeStandardError("tracemap-lab sim: playing \(scenario) on \(tun)\n")
         stopped.wait()
-        sources.forEach { $0.cancel() }
+        signals.finish()
         simulator.stop()
         let counts = simulator.statistics
         Output.writeStandardError("tracemap-lab sim: \(counts.received) packets, \(counts.answered) answered, "

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TracemapLab
 import TracemapModel
+import TracemapProcess
 import TracemapTUI
 
 /// `tracemap demo`: the TUI on a simulated path in a private network namespace, with an incident played on
@@ -44,7 +45,9 @@ struct DemoCommand: AsyncParsableCommand {
         let simulator = try DemoLab.labExecutable()
         DemoLab.removeStale()
         let lab = try DemoLab(simulator: simulator)
-        let trap = DemoSignals()
+        // The TUI child handles its own signals (the terminal sends Ctrl-C to the whole foreground group); the
+        // demo only notes them, so it lives to remove what it built.
+        let trap = SignalTrap([SIGINT, SIGTERM, SIGHUP])
         defer {
             lab.destroy()
             trap.restore()
@@ -59,11 +62,9 @@ struct DemoCommand: AsyncParsableCommand {
         var shownPhase = -1
         var status: Int32 = 0
         while true {
-            if trap.pending { kill(tui, SIGTERM) }
-            var raw: Int32 = 0
-            if waitpid(tui, &raw, WNOHANG) == tui {
-                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
-                status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + raw & 0x7f
+            if trap.pending != nil { tui.signal(SIGTERM) }
+            if let ended = tui.poll() {
+                status = ended.shellStatus
                 break
             }
             let phase = Int(Date().timeIntervalSince(started) / self.phase) % DemoLab.phases.count
@@ -76,33 +77,6 @@ struct DemoCommand: AsyncParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 }
-
-/// SIGINT and SIGTERM while the demo runs: the TUI child handles its own (the terminal sends Ctrl-C to the
-/// whole foreground group); the demo itself only notes them, so it lives to remove what it built.
-private struct DemoSignals {
-    init() {
-        demoSignalReceived.pointee = 0
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in demoSignalReceived.pointee = number }
-            sigemptyset(&action.sa_mask)
-            sigaction(number, &action, nil)
-        }
-    }
-
-    var pending: Bool { demoSignalReceived.pointee != 0 }
-
-    func restore() {
-        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
-    }
-}
-
-/// Written by the signal handler only (a plain word, as C's `volatile sig_atomic_t`).
-nonisolated(unsafe) private let demoSignalReceived: UnsafeMutablePointer<sig_atomic_t> = {
-    let pointer = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
-    pointer.initialize(to: 0)
-    return pointer
-}()
 
 /// The demo's namespace, TUN device, simulator and files: the lab the network tests use (`SimulatedNetwork`,
 /// Sources/TracemapLab), plus the hosts file and the TUI on the demo's terminal.
@@ -159,20 +133,14 @@ private final class DemoLab {
         try network?.update(scenario, wait: false)
     }
 
-    /// Runs this same binary inside the namespace on the demo's own terminal. posix_spawn rather than
-    /// Process: Foundation starts children in a process group of their own, which the terminal treats as a
-    /// background job, so the TUI could never read a key.
-    func spawnInForeground(_ arguments: [String]) throws -> pid_t {
-        let argv = ["env", "ip", "netns", "exec", namespace, DemoLab.executable] + arguments
-        var cStrings = argv.map { strdup($0) }
-        cStrings.append(nil)
-        defer { for pointer in cStrings { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/usr/bin/env", nil, nil, cStrings, environ)
-        guard result == 0 else {
-            throw CommandFailure(message: "cannot start the TUI: \(String(cString: strerror(result)))", status: .terminal)
+    /// Runs this same binary inside the namespace on the demo's own terminal, in the demo's process group: the
+    /// terminal treats a child in a group of its own as a background job, so the TUI could never read a key.
+    func spawnInForeground(_ arguments: [String]) throws -> ChildProcess {
+        do {
+            return try ChildProcess(["/usr/bin/env", "ip", "netns", "exec", namespace, DemoLab.executable] + arguments)
+        } catch {
+            throw CommandFailure(message: "cannot start the TUI: \(error)", status: .terminal)
         }
-        return pid
     }
 
     /// Stops the simulator and everything else in the namespace, deletes it (the device goes with it) and the

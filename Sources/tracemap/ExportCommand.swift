@@ -176,7 +176,7 @@ enum ExportInput {
     static func traces(of file: ImportedFile) -> [ExportTrace] {
         file.traces.map { imported in
             for note in imported.notes {
-                Output.error("note: \(TextSafety.terminal(imported.label)): \(TextSafety.terminal(note))")
+                Output.error("note: \(imported.label): \(note)")
             }
             let label = file.traces.count > 1 ? imported.label : nil
             guard imported.isRecording else { return ExportTrace(document: imported.document, label: label) }

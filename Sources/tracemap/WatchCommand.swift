@@ -7,6 +7,7 @@ import TracemapMetrics
 import TracemapModel
 import TracemapMonitor
 import TracemapProbe
+import TracemapProcess
 import TracemapReport
 
 struct WatchCommand: AsyncParsableCommand {
@@ -172,10 +173,13 @@ struct WatchCommand: AsyncParsableCommand {
 
         let summaryEvery = summaryEvery
         let watched = Array(zip(monitors, feeds))
-        let signals = TerminationSignals()
+        // The first SIGINT or SIGTERM ends the watch with its final report (exit 130 or 143); a second one, also
+        // during that report, exits at once.
+        let signals = SignalTrap([SIGINT, SIGTERM], exitOnRepeat: true)
+        let stopSignals = signals.stream()
         let end = await withTaskGroup(of: WatchEnd.self, returning: WatchEnd.self) { group in
             group.addTask {
-                for await number in signals.stream { return .signal(number) }
+                for await number in stopSignals { return .signal(number) }
                 return .finished
             }
             group.addTask {
@@ -222,7 +226,7 @@ struct WatchCommand: AsyncParsableCommand {
             group.cancelAll()
             return first
         }
-        signals.stop()
+        signals.finish()
         hook?.terminateAll()
         server?.stop()
 
@@ -241,7 +245,9 @@ struct WatchCommand: AsyncParsableCommand {
             throw CommandFailure(message: recordingError, status: .outputFailed)
         }
         // Exit directly: these statuses are not errors and have no line to print.
-        if case .signal(let number) = end { Foundation.exit(TerminationSignals.status(for: number).rawValue) }
+        if case .signal(let number) = end {
+            Foundation.exit((number == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted).rawValue)
+        }
         if failOnAlert, alerts > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
         if unreached > 0 { Foundation.exit(ExitStatus.destinationNotReached.rawValue) }
     }

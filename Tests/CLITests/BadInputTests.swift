@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 
 /// Every bad input a user can give, tried against the built binary: each must end with its documented exit code
@@ -258,18 +259,17 @@ final class BadInputTests: XCTestCase {
         env["LANG"] = "C.UTF-8"
         if env["TERM"] == nil { env["TERM"] = "xterm" }
         let wrapped = "exec 3>'\(out)' 4>'\(err)'; { \(command) ; } >&3 2>&4 3>&- 4>&-"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["60", "/bin/bash", "-c", wrapped]
-        process.environment = env
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        do { try process.run() } catch { return (-1, "", "cannot start bash: \(error)") }
-        process.waitUntilExit()
+        // A process group of its own, as the rows were written for (the group Foundation's Process gave it).
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(["/usr/bin/timeout", "60", "/bin/bash", "-c", wrapped],
+                                       options: .init(stdin: .null, stdout: .null, stderr: .null, environment: env,
+                                                      newProcessGroup: true))
+        } catch { return (-1, "", "cannot start bash: \(error)") }
+        let status = process.wait().shellStatus
         let stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, stdout, stderr)
+        return (status, stdout, stderr)
     }
 }
 

@@ -1,3 +1,4 @@
+import TracemapProcess
 import XCTest
 @testable import TracemapImport
 
@@ -35,7 +36,7 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertFalse(result.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 },
                        "no escape or bell byte reaches the terminal")
-        XCTAssertTrue(result.stdout.contains(#"198.51.100.2 evil\e]0;pwned\x07\e[31mred.example"#))
+        XCTAssertTrue(result.stdout.contains(#"198.51.100.2 evil\x1b]0;pwned\x07\x1b[31mred.example"#))
         XCTAssertTrue(result.stdout.contains("192.0.2.2 <script>alert(1)</script>.example AS64500"))
         let json = try CLI.run(["stats", "--json", Fixture.path("mtr-hostile.json")])
         XCTAssertFalse(json.stdout.unicodeScalars.contains { $0.value == 0x1b })
@@ -116,15 +117,10 @@ final class CaptureTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = Fixture.directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/make-import-fixtures.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [directory.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["TRACEMAP": CLI.binary]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        var environment = ChildProcess.currentEnvironment
+        environment["TRACEMAP"] = CLI.binary
+        let made = ChildProcess.run([script, directory.path], environment: environment)
+        XCTAssertEqual(made.termination, .exited(0), made.stderrText)
         var traces: [String: ImportedTrace] = [:]
         for name in ["real-mtr.json", "real-scamper.json", "real-scamper-warts2json.json", "real-tracemap.json",
                      "real-recording.jsonl"] {

@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 @testable import TracemapImport
 
@@ -90,14 +91,8 @@ extension ExportCommandTests {
         let database = directory.appendingPathComponent("city.mmdb").path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/make-test-mmdb.pl").path
-        let perl = Process()
-        perl.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
-        perl.arguments = [script, "city", database]
-        perl.standardOutput = FileHandle.nullDevice
-        perl.standardError = FileHandle.nullDevice
-        try perl.run()
-        perl.waitUntilExit()
-        try XCTSkipUnless(perl.terminationStatus == 0, "libmaxmind-db-writer-perl is not installed")
+        let perl = ChildProcess.run(["/usr/bin/perl", script, "city", database])
+        try XCTSkipUnless(perl.termination.succeeded, "libmaxmind-db-writer-perl is not installed")
 
         let fixture = Fixture.path("real-mtr.json")
         let located = try CLI.run(["export", fixture, "--geoip-mmdb", database, "--lab", "--format", "markdown", "-o", "-"])

@@ -58,8 +58,8 @@ final class LocalFormatTests: XCTestCase {
         XCTAssertEqual(document.hops[0].responders.first?.info?.asn?.number, 64500)
         let text = OfflineText.hops(document)
         XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no control byte reaches the terminal")
-        XCTAssertTrue(text.contains(#"evil\e]0;pwned\x07\e[31mred.example"#))
-        XCTAssertEqual(TextSafety.terminal("a\u{9b}31mb\\"), #"a\u{9b}31mb\\"#)
+        XCTAssertTrue(text.contains(#"evil\x1b]0;pwned\x07\x1b[31mred.example"#))
+        XCTAssertEqual(Escaping.visible("a\u{9b}31mb\u{202e}"), #"a\x9b31mb\u{202e}"#)
     }
 
     func testTrippyStringFloatsAndECMP() throws {

@@ -147,8 +147,8 @@ final class OfflineAnalysisTests: XCTestCase {
     }
 
     func testUTCText() {
-        XCTAssertEqual(UTCTime.text(Date(timeIntervalSince1970: 1764440400)), "2025-11-29 18:20:00 UTC")
-        XCTAssertEqual(UTCTime.text(Date(timeIntervalSince1970: 951782400)), "2000-02-29 00:00:00 UTC")
+        XCTAssertEqual(TimeText.utc(Date(timeIntervalSince1970: 1764440400)), "2025-11-29 18:20:00 UTC")
+        XCTAssertEqual(TimeText.utc(Date(timeIntervalSince1970: 951782400)), "2000-02-29 00:00:00 UTC")
         XCTAssertEqual(ImportSupport.isoDate("2000-02-29T00:00:00.5Z")?.timeIntervalSince1970, 951782400.5)
         XCTAssertEqual(ImportSupport.isoDate("2000-02-29T01:00:00+01:00")?.timeIntervalSince1970, 951782400)
     }

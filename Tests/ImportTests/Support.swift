@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 @testable import TracemapImport
 
@@ -28,23 +29,8 @@ enum CLI {
     }
 
     static func run(_ arguments: [String]) throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tm-import-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        let result = ChildProcess.run([binary] + arguments)
+        return Result(status: result.termination.shellStatus, stdout: result.stdoutText, stderr: result.stderrText)
     }
 }
 

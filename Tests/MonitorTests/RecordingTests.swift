@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 import TracemapModel
 @testable import TracemapMonitor
@@ -114,15 +115,10 @@ final class RecordingTests: XCTestCase {
     func testRecordingSurvivesKill9() throws {
         let path = directory.appendingPathComponent("killed.jsonl").path
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: executable)
-        child.arguments = ["MonitorTests.RecordingTests/testRecordingChildWriter"]
         var environment = ProcessInfo.processInfo.environment
         environment[Self.childVariable] = path
-        child.environment = environment
-        child.standardOutput = FileHandle.nullDevice
-        child.standardError = FileHandle.nullDevice
-        try child.run()
+        let child = try ChildProcess([executable, "MonitorTests.RecordingTests/testRecordingChildWriter"],
+                                     options: .init(stdout: .null, stderr: .null, environment: environment))
 
         let deadline = Date().addingTimeInterval(60)
         var lineCount = 0
@@ -131,9 +127,8 @@ final class RecordingTests: XCTestCase {
             if lineCount >= 120 { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        XCTAssertEqual(child.terminationReason, .uncaughtSignal)
+        child.signal(SIGKILL)
+        XCTAssertEqual(child.wait(), .signalled(SIGKILL))
         XCTAssertGreaterThanOrEqual(lineCount, 120, "the child wrote its recording")
 
         let (lines, problems) = try RecordingReader(path: path).readAll()

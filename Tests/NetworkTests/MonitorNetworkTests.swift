@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 
 /// `tracemap watch --json -i 0.1` on the packet-level path simulator, the scenario changed while it runs: the
@@ -62,9 +63,8 @@ final class MonitorNetworkTests: XCTestCase {
         }
         let deadline = Date().addingTimeInterval(Double(rounds) * (Double(interval) ?? 0.5) * 2 + 30)
         while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, simulated.simulatorLog)
+        if process.isRunning { process.signal(SIGTERM) }
+        XCTAssertEqual(process.wait(), .exited(0), simulated.simulatorLog)
         let text = try String(contentsOf: output, encoding: .utf8)
         return text.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

@@ -1,11 +1,12 @@
 import Foundation
+import TracemapProcess
 import XCTest
 
 /// `tracemap watch --metrics` on the path simulator, scraped by a real Prometheus server (Debian's `prometheus`)
 /// inside the same namespace, with the README's alerting rules loaded: what a user would query and be paged for.
 final class PrometheusNetworkTests: XCTestCase {
     private var path: SimulatedPath?
-    private var processes: [Process] = []
+    private var processes: [ChildProcess] = []
     private var directory: URL?
 
     private static let metricsAddress = "127.0.0.1:9469"
@@ -24,8 +25,8 @@ final class PrometheusNetworkTests: XCTestCase {
 
     override func tearDown() {
         for process in processes where process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+            process.signal(SIGTERM)
+            process.wait()
         }
         processes = []
         path?.destroy()

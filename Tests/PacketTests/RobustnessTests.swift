@@ -1,6 +1,7 @@
 import XCTest
 import TracemapModel
 @testable import TracemapPacket
+import TracemapSim
 
 /// Garbage, truncations and mutations never trap: every parser answers nil or a value.
 final class RobustnessTests: XCTestCase {
@@ -51,7 +52,7 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testRandomBytes() {
-        var generator = SeededGenerator(seed: 0x7472_6163_656d_6170)
+        var generator = SplitMix64(seed: 0x7472_6163_656d_6170)
         for round in 0 ..< 20_000 {
             let length = Int.random(in: 0 ... 200, using: &generator)
             var bytes = (0 ..< length).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
@@ -64,7 +65,7 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testMutatedValidPackets() {
-        var generator = SeededGenerator(seed: 1071)
+        var generator = SplitMix64(seed: 1071)
         let packets = validPackets
         for _ in 0 ..< 20_000 {
             var bytes = packets[Int.random(in: 0 ..< packets.count, using: &generator)]

@@ -1,6 +1,7 @@
 import XCTest
 import TracemapModel
 @testable import TracemapPacket
+import TracemapSim
 
 /// Every probe builder through ReplyPacket and back through ResponseParser.
 final class RoundTripTests: XCTestCase {

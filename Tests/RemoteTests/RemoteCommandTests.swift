@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 
 /// The `tracemap` binary against the stand-in server: what a user sees on stdout and stderr, and the exit codes.
@@ -40,24 +41,11 @@ final class RemoteCommandTests: XCTestCase {
         environment["TRACEMAP_REMOTE_POLL_MS"] = "50"
         environment["TRACEMAP_CACHE_DIR"] = server.directory.appendingPathComponent("cache").path
         for (key, value) in extra { environment[key] = value }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
         // Offline enrichment: no lookup ever leaves this machine in a test (watch does no enrichment).
-        process.arguments = arguments + (["trace", "atlas"].contains(arguments.first) ? ["--profile", "offline"] : [])
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        if group.wait(timeout: .now() + 120) == .timedOut { process.terminate(); group.wait() }
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let offline = ["trace", "atlas"].contains(arguments.first) ? ["--profile", "offline"] : []
+        let result = ChildProcess.run([Self.binary] + arguments + offline, environment: environment,
+                                      timeout: .seconds(120))
+        return Result(status: result.termination.shellStatus, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
     func testGlobalpingTablesPerVantagePointAndComparison() throws {
@@ -280,13 +268,6 @@ final class RemoteCommandTests: XCTestCase {
 
 enum Shell {
     static func succeeds(_ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        ChildProcess.run(arguments).termination.succeeded
     }
 }

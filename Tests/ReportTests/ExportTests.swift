@@ -132,7 +132,7 @@ final class ExportTests: XCTestCase {
         let html = HTMLExport.render(recording())
         XCTAssertFalse(html.contains("<script>alert"))
         XCTAssertFalse(html.contains("<b>"))
-        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\x1b[31m\\u{202E}moc.evil|**x**"), html)
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\x1b[31m\\u{202e}moc.evil|**x**"), html)
         XCTAssertFalse(html.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
     }
 
@@ -178,7 +178,7 @@ final class ExportTests: XCTestCase {
         let markdown = MarkdownReport.render(recording())
         XCTAssertFalse(markdown.contains("<script>"))
         XCTAssertFalse(markdown.contains("<b>"))
-        XCTAssertTrue(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\\\x1b\\[31m\\\\u{202E}moc.evil\\|\\*\\*x\\*\\*"),
+        XCTAssertTrue(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\\\x1b\\[31m\\\\u{202e}moc.evil\\|\\*\\*x\\*\\*"),
                       markdown)
         XCTAssertFalse(markdown.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
     }
@@ -301,11 +301,11 @@ final class ExportTests: XCTestCase {
     }
 
     func testTextSafety() {
-        XCTAssertEqual(TextSafety.visible("a\u{1B}[2Jb\u{7F}\u{9B}c\u{200F}\u{2066}d"), "a\\x1b[2Jb\\x7f\\x9bc\\u{200F}\\u{2066}d")
-        XCTAssertEqual(TextSafety.html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;")
+        XCTAssertEqual(Escaping.visible("a\u{1B}[2Jb\u{7F}\u{9B}c\u{200F}\u{2066}d"), "a\\x1b[2Jb\\x7f\\x9bc\\u{200f}\\u{2066}d")
+        XCTAssertEqual(Escaping.html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;")
         // A line break is a control too: shown, so no name can end a table row.
-        XCTAssertEqual(TextSafety.markdown("a|b*c_[d](e)`f`\n#g"), "a\\|b\\*c\\_\\[d\\](e)\\`f\\`\\\\x0a\\#g")
-        XCTAssertEqual(TextSafety.visible("São Paulo, 東京"), "São Paulo, 東京", "letters stay letters")
+        XCTAssertEqual(Escaping.markdown("a|b*c_[d](e)`f`\n#g"), "a\\|b\\*c\\_\\[d\\](e)\\`f\\`\\\\x0a\\#g")
+        XCTAssertEqual(Escaping.visible("São Paulo, 東京"), "São Paulo, 東京", "letters stay letters")
     }
 
     /// Every element opened is closed, in order (void elements and `<… />` aside); script and style bodies are

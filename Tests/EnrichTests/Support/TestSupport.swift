@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import TestSupport
 import TracemapModel
 import XCTest
@@ -21,16 +22,8 @@ struct TemporaryDirectory {
 /// Runs a program to its end; stdout and stderr go to the returned text.
 @discardableResult
 func run(_ arguments: [String]) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    do { try process.run() } catch { return (-1, "\(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    while process.isRunning { usleep(5_000) }
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = ChildProcess.run(arguments)
+    return (result.termination.shellStatus, result.stdoutText + result.stderrText)
 }
 
 /// Test databases written by scripts/make-test-mmdb.pl with Debian's libmaxmind-db-writer-perl.

@@ -1,6 +1,7 @@
 import Foundation
 import TracemapModel
 import TracemapProbe
+import TracemapSim
 
 /// One hop of a scripted path in one round, for one flow.
 struct ScriptHop: Sendable {
@@ -104,12 +105,9 @@ enum Script {
 
     /// A deterministic value in [0, 1) for a round, a TTL and a salt (SplitMix64), so every run plays alike.
     static func noise(_ round: Int, _ ttl: Int, _ salt: UInt64 = 0) -> Double {
-        var z = UInt64(truncatingIfNeeded: round) &* 0x9E37_79B9_7F4A_7C15
+        let seed = UInt64(truncatingIfNeeded: round) &* 0x9E37_79B9_7F4A_7C15
             &+ UInt64(truncatingIfNeeded: ttl) &* 0xBF58_476D_1CE4_E5B9 &+ salt &* 0x94D0_49BB_1331_11EB
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53)
+        return Double(SplitMix64.mix(seed) >> 11) / Double(1 << 53)
     }
 
     /// A plain path of `length` hops (the last is the destination), RTT 2 ms per hop plus up to `jitter` ms.

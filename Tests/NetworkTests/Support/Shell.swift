@@ -1,4 +1,5 @@
 import Foundation
+import TracemapProcess
 import XCTest
 
 /// The result of a finished process.
@@ -27,35 +28,13 @@ enum Shell {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Runs a command to its end and returns its status and output. Never throws for a non-zero status.
+    /// Runs a command (looked up in PATH) to its end and returns its status (128 + the signal when one ended
+    /// it) and output; stopped after `timeout`. Never throws for a non-zero status.
     @discardableResult
     static func run(_ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        do { try process.run() } catch {
-            return ProcessResult(status: -1, stdout: "", stderr: "cannot start \(arguments): \(error)")
-        }
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inPipe.fileHandleForWriting.close()
-        // Read both pipes while the process runs, so a chatty process never blocks on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = DispatchTime.now() + timeout
-        if group.wait(timeout: deadline) == .timedOut {
-            process.terminate()
-            group.wait()
-        }
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus,
-                             stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+        let result = ChildProcess.run(arguments, input: Array((input ?? "").utf8), timeout: .seconds(timeout))
+        return ProcessResult(status: result.termination.shellStatus, stdout: result.stdoutText,
+                             stderr: result.stderrText)
     }
 
     /// Whether these tests may build namespaces: root on Linux with `ip` available.
@@ -111,16 +90,11 @@ final class Namespace: @unchecked Sendable {
         Shell.run(["ip", "netns", "exec", name] + arguments, input: input, timeout: timeout)
     }
 
-    /// Starts a long-running command inside the namespace; the caller terminates it.
-    func spawn(_ arguments: [String], stdout: FileHandle? = nil, stderr: FileHandle? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", name] + arguments
-        process.standardOutput = stdout ?? FileHandle.nullDevice
-        process.standardError = stderr ?? FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+    /// Starts a long-running command inside the namespace; the caller stops it.
+    func spawn(_ arguments: [String], stdout: FileHandle? = nil, stderr: FileHandle? = nil) throws -> ChildProcess {
+        try ChildProcess(["ip", "netns", "exec", name] + arguments,
+                         options: .init(stdin: .null, stdout: stdout.map { .descriptor($0.fileDescriptor) } ?? .null,
+                                        stderr: stderr.map { .descriptor($0.fileDescriptor) } ?? .null))
     }
 
     /// Kills every process left in the namespace, then deletes it.

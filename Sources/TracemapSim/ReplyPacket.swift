@@ -1,7 +1,9 @@
 import TracemapModel
+import TracemapPacket
 
-/// Replies a path would send; used by the simulator and by round-trip tests. Each takes and returns whole IP
-/// packets, and every checksum is filled.
+/// Replies a path would send, for the simulator and the packet round-trip tests (the product never sends one, so
+/// this lives in the lab, not in TracemapPacket). Each takes and returns whole IP packets, and every checksum is
+/// filled.
 public enum ReplyPacket {
     /// The TTL / hop limit of every reply: what Linux routers use (net.ipv4.ip_default_ttl).
     static let replyTTL: UInt8 = 64
