@@ -6,18 +6,7 @@ import XCTest
 
 /// The one per-hop ledger: what a live monitor shows is what its recording replays to, the destination's TTL
 /// is one fact, and events carry numbers a reader can resume from.
-final class LedgerTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class LedgerTests: ScratchDirectoryTestCase {
     /// A path that detours at hop 3 for a while and whose destination goes dark between rounds 30 and 40.
     private static func eventfulPath() -> ScriptedPath {
         ScriptedPath { round, _ in

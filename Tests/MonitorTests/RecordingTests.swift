@@ -4,19 +4,7 @@ import XCTest
 import TracemapModel
 @testable import TracemapMonitor
 
-final class RecordingTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tracemap-recording-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class RecordingTests: ScratchDirectoryTestCase {
     /// The path of the child-writer scenario: a route that flips every 10 rounds, so events are written too.
     private static func flappingPath() -> ScriptedPath {
         ScriptedPath { round, _ in
