@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TracemapNet
 import TracemapProcess
 
 /// What wakes the TUI loop, so it sleeps in between instead of polling the keyboard every few milliseconds
@@ -83,20 +84,22 @@ final class Wakeups: @unchecked Sendable {
         let traps = traps
         lock.unlock()
         while true {
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-                + traps.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
-            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
-            if zip(fds.dropFirst(), traps).contains(where: { $0.0.revents != 0 }) {
-                for (fd, trap) in zip(fds.dropFirst(), traps) where fd.revents != 0 { trap.drain() }
+            let watched = [(fd: Int32(0), events: PollEvents.readable)]
+                + traps.map { (fd: $0.descriptor, events: PollEvents.readable) }
+            let ready = Readiness.wait(watched, timeout: nil)
+            let input = ready.first { $0.fd == 0 }?.events ?? []
+            let trapped = traps.filter { trap in ready.contains { $0.fd == trap.descriptor } }
+            if !trapped.isEmpty {
+                for trap in trapped { trap.drain() }
                 wake()
             }
-            if fds[0].revents & Int16(POLLIN) != 0 {
+            if input.contains(.readable) {
                 lock.lock()
                 watcherWaits = true
                 lock.unlock()
                 wake()
                 keysTaken.wait()
-            } else if fds[0].revents != 0 {
+            } else if !input.isEmpty {
                 return   // stdin closed or broken: nothing more to wait for
             }
         }
