@@ -107,19 +107,25 @@ public final class SignalTrap: @unchecked Sendable {
     public func drain() -> [Int32] {
         var numbers: [Int32] = []
         var value: Int32 = 0
-        while read(descriptor, &value, MemoryLayout<Int32>.size) == MemoryLayout<Int32>.size { numbers.append(value) }
+        while read(descriptor, &value, MemoryLayout<Int32>.size) == MemoryLayout<Int32>.size {
+            if value != Self.endOfStream { numbers.append(value) }
+        }
         return numbers
     }
+
+    /// What `finish` and `restore` write to the pipe to wake a reader blocked in `next()` (no signal is 0).
+    private static let endOfStream: Int32 = 0
 
     /// Waits for the next trapped signal (for a thread of its own); nil once the trap was restored.
     public func next() -> Int32? {
         while true {
             var value: Int32 = 0
             let count = read(descriptor, &value, MemoryLayout<Int32>.size)
-            if count == MemoryLayout<Int32>.size { return value }
+            if count == MemoryLayout<Int32>.size { return value == Self.endOfStream ? nil : value }
             guard count < 0, errno == EINTR || errno == EAGAIN, !restored else { return nil }
+            // Blocks until a signal or `finish`/`restore` writes to the pipe: an idle trap costs no wake-ups.
             var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            _ = poll(&waiting, 1, 200)
+            _ = poll(&waiting, 1, -1)
         }
     }
 
@@ -160,6 +166,12 @@ public final class SignalTrap: @unchecked Sendable {
     public func finish() {
         if state.pointee.received == 0 { state.pointee.received = 1 }
         restored = true
+        wakeReader()
+    }
+
+    private func wakeReader() {
+        var value = Self.endOfStream
+        _ = write(state.pointee.writer, &value, MemoryLayout<Int32>.size)
     }
 
     /// Puts back the actions that were there before (after the terminal is restored); ends `next()` and
@@ -174,5 +186,6 @@ public final class SignalTrap: @unchecked Sendable {
             slot.pointee.state = nil
             slot.pointee.chained = nil
         }
+        wakeReader()
     }
 }
