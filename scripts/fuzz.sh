@@ -14,7 +14,9 @@ if [[ $target == all ]]; then
     exit 0
 fi
 out=.build/fuzz
-flags=(-sanitize=fuzzer,address -parse-as-library -Onone -g -enable-testing -swift-version 6 -I "$out" -L "$out")
+# One package name for every module: TracemapPacket shares its byte helpers at `package` access.
+flags=(-sanitize=fuzzer,address -parse-as-library -Onone -g -enable-testing -swift-version 6 -package-name tracemap
+       -I "$out" -L "$out")
 
 # A module of tracemap's as an instrumented static library (rebuilt when its sources changed).
 module() {
@@ -35,8 +37,9 @@ dns)
     sources=(Tests/Fuzz/Targets/dns.swift Sources/TracemapEnrich/DNSMessage.swift Sources/TracemapEnrich/TeamCymru.swift
              Sources/TracemapEnrich/ReverseName.swift); libraries=(-lTracemapModel) ;;
 recording)
+    # The parsing core only: file I/O lives in RecordingReader+File.swift.
     sources=(Tests/Fuzz/Targets/recording.swift Sources/TracemapMonitor/RecordingReader.swift
-             Sources/TracemapMonitor/RecordingWriter.swift); libraries=(-lTracemapModel) ;;
+             Sources/TracemapMonitor/RecordingError.swift); libraries=(-lTracemapModel) ;;
 *) echo "tracemap fuzz: unknown target $target (packet, dns, recording, all)" >&2; exit 64 ;;
 esac
 binary="$out/fuzz-$target"

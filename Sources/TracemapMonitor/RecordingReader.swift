@@ -4,7 +4,6 @@ import FoundationEssentials
 import Foundation
 #endif
 import TracemapModel
-import TracemapNet
 
 /// A line of a recording that could not be read.
 public struct RecordingProblem: Error, Sendable, Hashable, CustomStringConvertible {
@@ -44,22 +43,24 @@ public struct RecordingReader: Sequence, Sendable {
     /// The longest line read: a round of 255 TTLs × 16 flows × 10 queries stays well below it.
     public static let maxLineLength = 16 << 20
 
-    private enum Source: Sendable {
-        case file(String)
+    /// Where the bytes come from: a buffer, or a source opened afresh for each pass (a file:
+    /// `RecordingReader+File.swift`, so this parsing core needs no I/O and is fuzzed on its own).
+    enum Source: Sendable {
         case data(Data)
+        case chunks(@Sendable () -> ChunkReader)
+    }
+
+    /// The next chunk of a source, empty at its end, or why it cannot be read.
+    typealias ChunkReader = () -> Result<[UInt8], ReadFailure>
+
+    struct ReadFailure: Error {
+        var reason: String
     }
 
     private let source: Source
 
-    /// Opens `path` once to report an unreadable file now; each iteration reads it from the start.
-    public init(path: String) throws(RecordingError) {
-        do {
-            let descriptor = try FileBytes.openForReading(path)
-            try? descriptor.close()
-        } catch {
-            throw .cannotRead(path: path, reason: error.description)
-        }
-        source = .file(path)
+    init(source: Source) {
+        self.source = source
     }
 
     public init(data: Data) {
@@ -68,7 +69,7 @@ public struct RecordingReader: Sequence, Sendable {
 
     public func makeIterator() -> Iterator {
         switch source {
-        case .file(let path): Iterator(lines: LineSource(path: path))
+        case .chunks(let open): Iterator(lines: LineSource(chunks: open()))
         case .data(let data): Iterator(lines: LineSource(data: data))
         }
     }
@@ -144,9 +145,9 @@ public struct RecordingReader: Sequence, Sendable {
     }
 }
 
-/// Splits a file or a buffer into lines, reading a file 64 KiB at a time.
+/// Splits a buffer, or a source read chunk by chunk, into lines.
 private final class LineSource {
-    private var descriptor: FileDescriptor?
+    private let chunks: RecordingReader.ChunkReader?
     private var buffer: [UInt8] = []
     private var start = 0
     /// Where the search for the next newline resumes: bytes before it hold none (each byte is scanned once).
@@ -157,21 +158,15 @@ private final class LineSource {
     /// The line just returned was cut at `RecordingReader.maxLineLength`; nothing more is read.
     private(set) var overlong = false
 
-    init(path: String) {
-        do {
-            descriptor = try FileBytes.openForReading(path)
-        } catch {
-            failure = error.description
-            ended = true
-        }
+    init(chunks: @escaping RecordingReader.ChunkReader) {
+        self.chunks = chunks
     }
 
     init(data: Data) {
+        chunks = nil
         buffer = Array(data)
         ended = true
     }
-
-    deinit { try? descriptor?.close() }
 
     /// The next line without its newline, and whether it had one.
     func next() -> (ArraySlice<UInt8>, Bool)? {
@@ -208,20 +203,15 @@ private final class LineSource {
             scanned -= start
             start = 0
         }
-        guard let descriptor else { return }
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let count: Int
-        do {
-            count = try chunk.withUnsafeMutableBytes { try descriptor.read(into: $0) }
-        } catch {
-            failure = (error as? Errno ?? .current).description
+        guard let chunks else { return }
+        switch chunks() {
+        case .success(let bytes) where bytes.isEmpty:
             ended = true
-            return
-        }
-        if count == 0 {
+        case .success(let bytes):
+            buffer += bytes
+        case .failure(let problem):
+            failure = problem.reason
             ended = true
-        } else {
-            buffer.append(contentsOf: chunk[0..<count])
         }
     }
 }
