@@ -60,7 +60,7 @@ public struct GeoOrigin: Codable, Sendable, Hashable {
     /// "hop 1 (Amsterdam, NL, 1.2 ms) standing in for the vantage point", "the vantage point (Frankfurt, DE)",
     /// "--origin 52.37, 4.90".
     public var summary: String {
-        let coordinates = GeoText.decimals(latitude, 2) + ", " + GeoText.decimals(longitude, 2)
+        let coordinates = latitude.formatted(decimals: 2) + ", " + longitude.formatted(decimals: 2)
         switch source {
         case .vantage:
             return "the vantage point (" + (place.map { $0 + ", " } ?? "") + coordinates + ")"
@@ -323,20 +323,8 @@ enum GeoText {
         return String(result.reversed()) + " km"
     }
 
-    static func decimals(_ value: Double, _ places: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale)
-        let fraction = Int(scaled) - whole * Int(scale)
-        let sign = value < 0 && scaled > 0 ? "-" : ""
-        guard places > 0 else { return sign + String(whole) }
-        let text = String(fraction)
-        return sign + String(whole) + "." + String(repeating: "0", count: places - text.count) + text
-    }
-
     static func milliseconds(_ value: Double) -> String {
-        decimals(value, value >= 10 ? 0 : 1) + " ms"
+        value.formatted(decimals: value >= 10 ? 0 : 1) + " ms"
     }
 
     /// The needed RTT rounded down and the measured one to the nearest, with as many decimals as it takes for
@@ -348,7 +336,7 @@ enum GeoText {
             let low = (needs * scale).rounded(.down) / scale
             let shown = (measured * scale).rounded() / scale
             if low > shown || places == 2 {
-                return (decimals(low, places) + " ms", decimals(shown, places) + " ms")
+                return (low.formatted(decimals: places) + " ms", shown.formatted(decimals: places) + " ms")
             }
         }
         return ("", "")
