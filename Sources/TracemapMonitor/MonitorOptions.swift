@@ -44,7 +44,7 @@ public struct MonitorOptions: Sendable, Hashable {
 
     /// How often the target name is resolved again (also whenever the destination is lost).
     public var resolveEvery: Duration = .seconds(300)
-    /// Events kept in every snapshot's `recentEvents`.
+    /// Events kept in the ledger's log (and so in every snapshot).
     public var recentEventCapacity: Int = 100
     /// Events an `events` consumer may lag behind before the oldest unread ones are dropped.
     public var eventBuffer: Int = 256

@@ -25,8 +25,6 @@ public struct MonitorSnapshot: Sendable {
     public var statistics: PathStatistics { ledger.statistics }
     /// The newest round, as probed.
     public var lastRound: Round? { ledger.lastRound }
-    /// The newest events, newest last, bounded.
-    public var recentEvents: [MonitorEvent] { ledger.events }
     /// The alerts raised and not yet recovered: destination lost, loss, RTT spike.
     public var alerts: [MonitorEvent] { ledger.alerts }
     public var activeAlerts: Int { ledger.alerts.count }
@@ -35,9 +33,6 @@ public struct MonitorSnapshot: Sendable {
     public var path: [[IPAddress]] { ledger.path }
     /// Whether the destination has stopped answering (a `destination-lost` alert is active).
     public var destinationLost: Bool { ledger.destinationLost }
-    /// The destination's TTL the next round relies on; nil while rounds probe to max hops.
-    public var learnedDestinationTTL: Int? { ledger.reachedTTL }
-    /// Events and alerts raised since start, including those no longer in `recentEvents`.
-    public var totalEvents: Int { ledger.eventSequence }
+    /// Alerts raised since start.
     public var totalAlerts: Int { ledger.totalAlerts }
 }

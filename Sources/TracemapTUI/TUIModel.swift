@@ -56,9 +56,6 @@ public struct TUIModel: Sendable {
     /// An event of a recording, in its place among the rounds.
     public mutating func record(_ event: MonitorEvent) { ledger.append(event) }
 
-    /// Forgets every statistic and sample (the `r` key of a replay); events stay, they are history.
-    public mutating func resetStatistics() { ledger.resetStatistics() }
-
     /// The TTLs whose responders changed in the newest route change within the last `rounds` rounds.
     public func recentlyChangedTTLs(within rounds: Int = 30) -> Set<Int> {
         guard let change = events.last(where: { $0.kind == .routeChange }),

@@ -45,7 +45,7 @@ final class MonitorLoopTests: XCTestCase {
         let run = await runMonitor(prober, rounds: 9)
         let lasts = prober.log.entries.map(\.plan.ttls.upperBound)
         XCTAssertEqual(lasts, [12, 7, 7, 7, 7, 7, 7, 7, 7])
-        XCTAssertEqual(run.snapshot.learnedDestinationTTL, 6)
+        XCTAssertEqual(run.snapshot.ledger.reachedTTL, 6)
         XCTAssertEqual(run.snapshot.statistics.hops.keys.max(), 6, "probes past the destination are not counted")
     }
 
@@ -162,7 +162,7 @@ final class MonitorLoopTests: XCTestCase {
         XCTAssertEqual(snapshot.meta.target.name, "moving.example")
         XCTAssertEqual(snapshot.path.last, [newAddress])
         XCTAssertEqual(snapshot.statistics.destinationTTL, 6)
-        let switched = snapshot.recentEvents.filter { $0.message.contains("now resolves to 203.0.113.77") }
+        let switched = snapshot.ledger.events.filter { $0.message.contains("now resolves to 203.0.113.77") }
         XCTAssertEqual(switched.count, 1)
     }
 
