@@ -104,13 +104,18 @@ public final class TUIApp {
     }
 
     private func run() async throws -> ExitStatus {
-        let terminal = try Terminal(color: options.color, forceASCII: options.forceASCII)
+        // The stop signals are trapped before curses starts (initscr installs its own SIGINT and SIGTERM
+        // handlers, which exit(1), only where it finds the default action), and stay trapped until the process
+        // ends: a second Ctrl-C that arrives while the command finishes (a shell's `timeout` forwards one) is
+        // the same interrupt. Restored, it ran curses' handler (exit 1) or the default action (killed by
+        // SIGINT, and `timeout` and the shell around it with it).
         let signals = wakeups.trapStopSignals()
+        defer { signals.finish() }
+        let terminal = try Terminal(color: options.color, forceASCII: options.forceASCII)
         state.unicode = terminal.unicode
         defer {
             for task in tasks { task.cancel() }
             terminal.stop()
-            signals.restore()
         }
         wakeups.watchInput()
         startLive()
