@@ -66,19 +66,9 @@ enum Places {
 
 /// A UDP port nothing listens on now (bound to port 0 and released), for a server the test starts next.
 func freeUDPPort() -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            _ = bind(fd, pointer, length)
-            return getsockname(fd, pointer, &length)
-        }
-    }
-    return UInt16(bigEndian: address.sin_port)
+    let (fd, port) = loopbackUDPSocket()
+    close(fd)
+    return port
 }
 
 /// Debian's dnsmasq on 127.0.0.1 at a free port, answering only from the records it is given
@@ -168,23 +158,38 @@ enum ReverseNameForTests {
     }
 }
 
-/// A UDP socket bound on 127.0.0.1 that never answers: a thread reads every query and drops it.
-final class SilentResolver: @unchecked Sendable {
+/// A DNS server of the tests' own on 127.0.0.1: a thread hands every datagram to `serve` and sends back what it
+/// returns, until `stop`. A receive timeout lets the thread notice `stop` without a wake-up socket.
+class LoopbackUDPServer: @unchecked Sendable {
     let port: UInt16
     private let fd: Int32
     private let flag = StopFlag()
     private let finished = DispatchSemaphore(value: 0)
 
-    init() {
+    /// `serve` gets each datagram and returns the reply to send back to its sender, if any.
+    init(serve: @escaping @Sendable (_ datagram: [UInt8]) -> [UInt8]?) {
         (fd, port) = loopbackUDPSocket()
         let fd = self.fd
-        // A receive timeout lets the reading thread notice `stop` without a wake-up socket.
         var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let flag = self.flag, finished = self.finished
         Thread.detachNewThread {
-            var buffer = [UInt8](repeating: 0, count: 2048)
-            while !flag.value { _ = recv(fd, &buffer, buffer.count, 0) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !flag.value {
+                var peer = sockaddr_storage()
+                var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                let count = withUnsafeMutablePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(fd, &buffer, buffer.count, 0, $0, &peerLength)
+                    }
+                }
+                guard count > 0, let reply = serve(Array(buffer[0..<count])) else { continue }
+                _ = withUnsafePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, reply, reply.count, 0, $0, peerLength)
+                    }
+                }
+            }
             finished.signal()
         }
     }
@@ -196,6 +201,15 @@ final class SilentResolver: @unchecked Sendable {
         flag.value = true
         finished.wait()
         close(fd)
+    }
+
+    deinit { stop() }
+}
+
+/// A UDP socket bound on 127.0.0.1 that never answers: a thread reads every query and drops it.
+final class SilentResolver: LoopbackUDPServer, @unchecked Sendable {
+    init() {
+        super.init { _ in nil }
     }
 }
 
